@@ -1,0 +1,55 @@
+# One pinned environment (uv.lock) behind every command. Needs only Python >= 3.11:
+# uv is used from PATH, or bootstrapped into .tools/ with pip the first time.
+SHELL := /bin/bash
+UV_VERSION := 0.13.8
+UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+VENV := .venv/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON_PREFERENCE := only-system
+export MPLBACKEND := Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help sync book test lint unit notebooks nbval lab bench clean
+
+help:
+	@echo "make book       build the book into _build/html (warnings are errors)"
+	@echo "make test       lint, unit and property tests, nbval on every notebook, the book"
+	@echo "make lab        open the notebooks in JupyterLab"
+	@echo "make bench      print the speed tables (never fails a build)"
+	@echo "make notebooks  re-execute the master notebooks in place (after editing them)"
+	@echo "make clean      remove build outputs"
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+sync: $(if $(findstring .tools/bin/uv,$(UV)),.tools/bin/uv)
+	$(UV) sync --locked
+
+book: sync
+	$(VENV)/jupyter-book build . -W -n --keep-going
+
+lint: sync
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check coursekit tests benchmarks
+
+unit: sync
+	$(VENV)/pytest tests
+
+nbval: sync
+	$(VENV)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
+		-p no:cacheprovider notebooks
+
+test: lint unit nbval book
+
+notebooks: sync
+	$(VENV)/coursekit execute notebooks/*.ipynb
+
+lab: sync
+	$(VENV)/jupyter lab notebooks/
+
+bench: sync
+	@for script in benchmarks/bench_*.py; do $(VENV)/python $$script || true; echo; done
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis

@@ -1,0 +1,210 @@
+"""Explorers of lecture 01 (Surprise and entropy)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coursekit import info, plotting
+from coursekit.explorers.base import Explorer
+from coursekit.gaussians import Gaussian, gaussian_entropy
+
+_P_GRID = np.linspace(0.0, 1.0, 401)
+_H2_CURVE = info.binary_entropy(_P_GRID, base=2)
+SURPRISE_CAP = 7.0  # bits; taller bars are drawn at the cap and labelled "∞" or by value
+
+
+class CoinExplorer(Explorer):
+    """A coin with P(heads) = p: the surprise of each face and the binary entropy curve.
+
+    Surprise of a face with probability p is −log₂ p bits; the entropy is their average,
+    H₂(p) = −p log₂ p − (1 − p) log₂(1 − p), largest (1 bit) for a fair coin and 0 for a
+    two-headed one. Introduced in lecture 01 (Surprise and entropy).
+    """
+
+    name = "coin"
+    title = "Surprise and entropy of a biased coin"
+    params = {"p": {"min": 0.0, "max": 1.0, "value": 0.3, "step": 0.01, "label": "P(heads)"}}
+    book_values = {"p": [round(v, 2) for v in np.linspace(0, 1, 21)]}
+    figsize = (7.2, 2.9)
+
+    @staticmethod
+    def compute(p: float) -> dict:
+        probs = np.array([p, 1.0 - p])
+        return {
+            "p": p,
+            "surprise": info.surprise(probs, base=2),
+            "entropy": info.entropy(probs, base=2),
+        }
+
+    def build(self, figure) -> None:
+        left, right = figure.subplots(1, 2, width_ratios=[1, 1.35])
+        self.bars = [self.animated(bar) for bar in left.bar(
+            ["heads", "tails"], [0, 0], color=[plotting.P_COLOR, plotting.Q_COLOR], width=0.6)]
+        self.bar_labels = [self.animated(left.text(i, 0, "", ha="center", va="bottom",
+                                                   fontsize=9)) for i in range(2)]
+        left.set_ylim(0, SURPRISE_CAP + 0.8)
+        left.set_ylabel("surprise −log₂ p (bits)")
+        left.set_title("surprise of each face")
+        right.plot(_P_GRID, _H2_CURVE, color=plotting.PALETTE["black"], lw=1.5)
+        self.drop = self.animated(right.vlines([0], [0], [0], color=plotting.ACCENT, lw=1,
+                                               ls="--"))
+        self.marker = self.animated(right.plot([], [], "o", color=plotting.ACCENT, ms=8)[0])
+        self.entropy_text = self.animated(right.text(0.5, 1.08, "", ha="center", fontsize=9))
+        right.set_xlim(0, 1)
+        right.set_ylim(0, 1.2)
+        right.set_xlabel("P(heads)")
+        right.set_ylabel("entropy H (bits)")
+        right.set_title("binary entropy curve")
+
+    def draw(self, result: dict) -> None:
+        for bar, label, s in zip(self.bars, self.bar_labels, result["surprise"], strict=True):
+            bar.set_height(min(s, SURPRISE_CAP))
+            label.set_y(min(s, SURPRISE_CAP) + 0.1)
+            label.set_text("∞" if np.isinf(s) else f"{s:.2f}")
+        p, h = result["p"], result["entropy"]
+        self.marker.set_data([p], [h])
+        self.drop.set_segments([[[p, 0], [p, h]]])
+        self.entropy_text.set_text(f"H = {h:.3f} bits")
+
+    def describe(self, result: dict) -> str:
+        s_heads, s_tails = result["surprise"]
+        return (f"A coin with P(heads) = {result['p']:.2f}: heads carries "
+                f"{_bits(s_heads)} of surprise, tails {_bits(s_tails)}; the entropy, "
+                f"their average, is {result['entropy']:.3f} bits on the binary entropy curve.")
+
+
+class CategoricalExplorer(Explorer):
+    """A categorical distribution over n outcomes with p_i ∝ exp(−s·i): entropy vs log₂ n.
+
+    s = 0 is the uniform distribution, whose entropy log₂ n is the largest possible; as s
+    grows the mass piles onto the first outcome and the entropy falls towards 0.
+    Introduced in lecture 01 (Surprise and entropy).
+    """
+
+    name = "categorical"
+    title = "Entropy of a categorical distribution against its maximum"
+    params = {
+        "n": {"min": 2, "max": 8, "value": 4, "step": 1, "label": "outcomes n"},
+        "s": {"min": 0.0, "max": 3.0, "value": 0.5, "step": 0.05, "label": "concentration s"},
+    }
+    book_values = {"s": [round(v, 2) for v in np.arange(0, 3.01, 0.25)]}
+    figsize = (7.2, 2.9)
+
+    @staticmethod
+    def compute(n: int, s: float) -> dict:
+        weights = np.exp(-s * np.arange(n))
+        probs = weights / weights.sum()
+        return {"probs": probs, "entropy": info.entropy(probs, base=2), "max": np.log2(n)}
+
+    def build(self, figure) -> None:
+        left, right = figure.subplots(1, 2, width_ratios=[1.6, 1])
+        self.bars = [self.animated(bar) for bar in left.bar(
+            np.arange(1, 9), np.zeros(8), color=plotting.P_COLOR, width=0.7)]
+        self.labels = [self.animated(left.text(i + 1, 0, "", ha="center", va="bottom",
+                                               fontsize=8)) for i in range(8)]
+        left.set_xlim(0.4, 8.6)
+        left.set_ylim(0, 1.15)
+        left.set_xticks(np.arange(1, 9))
+        left.set_xlabel("outcome i (label: its surprise in bits)")
+        left.set_ylabel("probability p_i")
+        left.set_title("the distribution")
+        self.h_bar = self.animated(
+            right.bar([0], [0], color=plotting.P_COLOR, width=0.5, label="entropy H")[0])
+        self.max_line = self.animated(right.hlines([0], -0.4, 0.4, color=plotting.ACCENT,
+                                                   lw=2.5, label="maximum log₂ n"))
+        self.h_text = self.animated(right.text(0, 0, "", ha="center", va="center", fontsize=9,
+                                               color="white", fontweight="bold"))
+        right.set_xlim(-0.8, 0.8)
+        right.set_xticks([])
+        right.set_ylim(0, 3.4)
+        right.set_ylabel("bits")
+        right.set_title("entropy vs its maximum")
+        right.legend(loc="upper right")
+
+    def draw(self, result: dict) -> None:
+        probs = result["probs"]
+        surprise = info.surprise(probs, base=2)
+        for i, (bar, label) in enumerate(zip(self.bars, self.labels, strict=True)):
+            visible = i < len(probs)
+            bar.set_height(probs[i] if visible else 0)
+            label.set_y(probs[i] + 0.02 if visible else 0)
+            label.set_text(f"{surprise[i]:.1f}" if visible else "")
+        h, top = result["entropy"], result["max"]
+        self.h_bar.set_height(h)
+        self.max_line.set_segments([[[-0.4, top], [0.4, top]]])
+        self.h_text.set_position((0, max(h / 2, 0.12)))
+        self.h_text.set_text(f"{h:.2f}")
+
+    def describe(self, result: dict) -> str:
+        probs = ", ".join(f"{p:.2f}" for p in result["probs"])
+        return (f"A distribution over {len(result['probs'])} outcomes with probabilities "
+                f"{probs}: entropy {result['entropy']:.3f} bits against the maximum "
+                f"log₂ n = {result['max']:.3f} bits.")
+
+
+class GaussianEntropyExplorer(Explorer):
+    """A Gaussian N(0, σ²) and its differential entropy ½ log(2πeσ²), which crosses zero.
+
+    The entropy is negative exactly when σ < 1/√(2πe) ≈ 0.242, and rescaling x by a factor c
+    adds log c: differential entropy is not an amount of information on its own.
+    Introduced in lecture 01 (Surprise and entropy).
+    """
+
+    name = "gaussian_entropy"
+    title = "Differential entropy of a Gaussian"
+    params = {"sigma": {"min": 0.05, "max": 3.0, "value": 1.0, "step": 0.05, "label": "σ"}}
+    book_values = {"sigma": [round(v, 2) for v in np.arange(0.1, 3.01, 0.1)]}
+    figsize = (7.2, 2.9)
+
+    _X = np.linspace(-6, 6, 601)
+    _SIGMAS = np.geomspace(0.05, 3.0, 200)
+
+    @staticmethod
+    def compute(sigma: float) -> dict:
+        pdf = Gaussian(0.0, sigma).pdf(GaussianEntropyExplorer._X)
+        return {"sigma": sigma, "pdf": pdf, "entropy": float(gaussian_entropy(sigma))}
+
+    def build(self, figure) -> None:
+        left, right = figure.subplots(1, 2)
+        self.fill = self.animated(left.fill_between(self._X, np.zeros_like(self._X),
+                                                    color=plotting.P_COLOR, alpha=0.25, lw=0))
+        self.curve = self.animated(left.plot(self._X, np.zeros_like(self._X),
+                                             color=plotting.P_COLOR)[0])
+        left.set_xlim(-6, 6)
+        left.set_ylim(0, 2.0)
+        left.set_xlabel("x")
+        left.set_ylabel("density p(x)")
+        left.set_title("N(0, σ²)")
+        right.plot(self._SIGMAS, gaussian_entropy(self._SIGMAS), color=plotting.PALETTE["black"],
+                   lw=1.5)
+        right.axhline(0, color=plotting.PALETTE["grey"], lw=1)
+        crossing = 1 / np.sqrt(2 * np.pi * np.e)
+        right.axvline(crossing, color=plotting.PALETTE["grey"], lw=1, ls=":")
+        right.text(crossing * 1.08, -2.6, "σ = 1/√(2πe)", fontsize=8)
+        self.marker = self.animated(right.plot([], [], "o", color=plotting.ACCENT, ms=8)[0])
+        self.h_text = self.animated(right.text(0.06, 1.9, "", fontsize=9))
+        right.set_xscale("log")
+        right.set_xlim(0.05, 3.0)
+        right.set_xticks([0.05, 0.1, 0.25, 0.5, 1, 2], ["0.05", "0.1", "0.25", "0.5", "1", "2"])
+        right.minorticks_off()
+        right.set_ylim(-3.0, 2.6)
+        right.set_xlabel("σ (log scale)")
+        right.set_ylabel("differential entropy (nats)")
+        right.set_title("½ log(2πeσ²)")
+
+    def draw(self, result: dict) -> None:
+        self.curve.set_ydata(result["pdf"])
+        self.fill.set_data(self._X, 0, result["pdf"])
+        h = result["entropy"]
+        self.marker.set_data([result["sigma"]], [h])
+        self.h_text.set_text(f"h = {h:.3f} nats = {h / np.log(2):.3f} bits")
+
+    def describe(self, result: dict) -> str:
+        h = result["entropy"]
+        sign = "negative" if h < 0 else "positive" if h > 0 else "zero"
+        return (f"A Gaussian with σ = {result['sigma']:.2f}: its differential entropy "
+                f"½ log(2πeσ²) is {h:.3f} nats, {sign}.")
+
+
+def _bits(value: float) -> str:
+    return "infinite bits" if np.isinf(value) else f"{value:.2f} bits"
