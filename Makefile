@@ -9,11 +9,11 @@ export UV_PYTHON_PREFERENCE := only-system
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help sync book test lint unit notebooks nbval lab bench clean
+.PHONY: help sync book test lint unit notebooks nbval browser lab bench clean
 
 help:
 	@echo "make book       build the book into _build/html (warnings are errors)"
-	@echo "make test       lint, unit and property tests, nbval on every notebook, the book"
+	@echo "make test       lint, unit and property tests, nbval, the book, browser tests"
 	@echo "make lab        open the notebooks in JupyterLab"
 	@echo "make bench      print the speed tables (never fails a build)"
 	@echo "make notebooks  re-execute the master notebooks in place (after editing them)"
@@ -34,13 +34,16 @@ lint: sync
 	$(VENV)/ruff format --check coursekit tests benchmarks
 
 unit: sync
-	$(VENV)/pytest tests
+	$(VENV)/pytest tests --ignore=tests/browser
 
 nbval: sync
 	$(VENV)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
 		-p no:cacheprovider notebooks
 
-test: lint unit nbval book
+browser: book
+	$(VENV)/pytest tests/browser
+
+test: lint unit nbval browser
 
 notebooks: sync
 	$(VENV)/coursekit execute notebooks/*.ipynb

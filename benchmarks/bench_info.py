@@ -95,9 +95,7 @@ def main() -> None:
     for name, ours, theirs, args, _ in cases:
         t_ours, t_theirs = median_ms(ours, theirs, args)
         diff = abs(ours(*args) - theirs(*args))
-        print(
-            f"| {name} | {t_ours:.2f} | {t_theirs:.2f} | {t_ours / t_theirs:.2f} | {diff:.1e} |"
-        )
+        print(f"| {name} | {t_ours:.2f} | {t_theirs:.2f} | {t_ours / t_theirs:.2f} | {diff:.1e} |")
     print()
     print("scipy reference for each row:")
     for name, *_, label in cases:

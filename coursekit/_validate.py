@@ -47,8 +47,8 @@ def _where(arr: np.ndarray, mask: np.ndarray) -> str:
 def _check_not_empty(arr: np.ndarray, name: str) -> None:
     if arr.size == 0:
         raise ValueError(
-            f"{name} is empty (shape {arr.shape}). Pass at least one value"
-            + (" along each axis." if arr.ndim > 1 else ".")
+            f"{name} is empty (shape {arr.shape}), so there is nothing to compute. "
+            "Pass at least one value" + (" along each axis." if arr.ndim > 1 else ".")
         )
 
 
@@ -89,7 +89,7 @@ def distribution(p, name: str) -> np.ndarray:
         raise ValueError(
             f"{name} has a negative entry ({value:.6g}{_where(arr, neg)}), but probabilities must "
             f"be non-negative. If {name} is the output of a model, pass it through a softmax; "
-            "if it is rounding error, use np.clip(p, 0, None) and renormalise."
+            f"if it is rounding error, use np.clip({name}, 0, None) and renormalise."
         )
     bad = ~(np.abs(sums - 1) <= SUM_TOL)
     where = f"{name}[{', '.join(map(str, np.argwhere(bad)[0]))}]" if sums.ndim else name
@@ -147,9 +147,7 @@ def log_base(base) -> float | None:
     if base is None:
         return None
     if isinstance(base, bool) or not isinstance(base, Real):
-        raise ValueError(
-            f"base must be a number (2 for bits, None for nats), but got {base!r}."
-        )
+        raise ValueError(f"base must be a number (2 for bits, None for nats), but got {base!r}.")
     base = float(base)
     if not (np.isfinite(base) and base > 0 and base != 1):
         raise ValueError(
@@ -168,9 +166,7 @@ def finite_scalar(x, name: str) -> float:
     """Return ``x`` as a Python float, or raise ValueError if it is not a finite real number."""
     arr = as_float_array(x, name)
     if arr.ndim != 0:
-        raise ValueError(
-            f"{name} must be a single number, but got an array of shape {arr.shape}."
-        )
+        raise ValueError(f"{name} must be a single number, but got an array of shape {arr.shape}.")
     value = float(arr)
     if not np.isfinite(value):
         raise ValueError(f"{name} must be a finite number, but got {value}.")

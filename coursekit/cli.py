@@ -1,6 +1,6 @@
 """The ``coursekit`` command for instructors and maintainers.
 
-    coursekit execute notebooks/*.ipynb    re-run master notebooks and store their outputs
+coursekit execute notebooks/*.ipynb    re-run master notebooks and store their outputs
 """
 
 from __future__ import annotations
@@ -69,8 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
         "outputs, as `make test` (nbval) and the book expect.",
     )
     execute.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", help="notebooks to run")
-    execute.add_argument("--timeout", type=int, default=600, metavar="S",
-                         help="time limit per cell in seconds (default: 600)")
+    execute.add_argument(
+        "--timeout",
+        type=int,
+        default=600,
+        metavar="S",
+        help="time limit per cell in seconds (default: 600)",
+    )
     execute.set_defaults(handler=_execute)
     return parser
 

@@ -227,11 +227,7 @@ def gaussian_kl(p: Gaussian, q: Gaussian, base=None) -> float:
                 f"{name} must be a Gaussian, e.g. Gaussian(mean=0, std=1), but got {g!r}."
             )
     ln_base = check.log_base(base)
-    kl = (
-        np.log(q.std / p.std)
-        + (p.var + (p.mean - q.mean) ** 2) / (2 * q.var)
-        - 0.5
-    )
+    kl = np.log(q.std / p.std) + (p.var + (p.mean - q.mean) ** 2) / (2 * q.var) - 0.5
     return float(check.in_base(kl, ln_base))
 
 
@@ -285,7 +281,8 @@ def _half_logdet(chol: np.ndarray) -> float:
 def mvn_entropy(cov, base=None) -> float:
     r"""Differential entropy of a k-dimensional Gaussian with covariance ``cov``.
 
-    .. math:: h = \tfrac12 \log \det(2 \pi e \Sigma) = \tfrac k2 \log(2 \pi e) + \tfrac12 \log\det\Sigma
+    .. math:: h = \tfrac12 \log \det(2 \pi e \Sigma)
+              = \tfrac k2 \log(2 \pi e) + \tfrac12 \log\det\Sigma
 
     Computed from the Cholesky factor. ``cov`` must be symmetric positive definite. Units: nats
     for ``base=None``, bits for ``base=2``.

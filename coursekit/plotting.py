@@ -75,8 +75,9 @@ def style():
     return mpl.rc_context(STYLE)
 
 
-def new_figure(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] | None = None,
-               **subplot_kw):
+def new_figure(
+    nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] | None = None, **subplot_kw
+):
     """Return ``(figure, axes)`` in the course style, not registered with pyplot.
 
     Explorers draw on such figures, so the notebook's inline backend never shows a second,

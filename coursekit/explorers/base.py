@@ -61,6 +61,10 @@ class Explorer:
         self._canvas = FigureCanvasAgg(self.figure)
         self.result = None
         self.update()
+        # Lay the figure out once; the axes do not move afterwards, so later redraws skip
+        # the (slow) constrained-layout solver.
+        self.render(full=True)
+        self.figure.set_layout_engine("none")
 
     # -- to be written by each explorer -------------------------------------------------
     @staticmethod
@@ -154,8 +158,10 @@ class Explorer:
 
         image = widgets.Image(value=self.png(), format="png", layout={"max_width": "100%"})
         readout = widgets.HTML(value=html.escape(self.describe(self.result)))
-        controls = {name: _make_control(widgets, name, spec, self.values[name])
-                    for name, spec in self.params.items()}
+        controls = {
+            name: _make_control(widgets, name, spec, self.values[name])
+            for name, spec in self.params.items()
+        }
 
         def on_change(change):
             result = self.update(**{change["owner"].description_key: change["new"]})
@@ -164,8 +170,13 @@ class Explorer:
 
         for control in controls.values():
             control.observe(on_change, names="value")
-        box = widgets.VBox([widgets.HBox(list(controls.values()),
-                                         layout={"flex_flow": "row wrap"}), image, readout])
+        box = widgets.VBox(
+            [
+                widgets.HBox(list(controls.values()), layout={"flex_flow": "row wrap"}),
+                image,
+                readout,
+            ]
+        )
         box.add_class("coursekit-explorer")
         return box
 
@@ -203,8 +214,12 @@ class Explorer:
             png = self.png(dpi, colors=BOOK_COLORS)
             frames.append((base64.b64encode(png).decode("ascii"), self.describe(result)))
         self.update(**saved)
-        start = [grids[name].index(saved[name]) if saved[name] in grids[name]
-                 else _nearest(grids[name], saved[name]) for name in grids]
+        start = [
+            grids[name].index(saved[name])
+            if saved[name] in grids[name]
+            else _nearest(grids[name], saved[name])
+            for name in grids
+        ]
         return _static_page(self.title, self.params, grids, frames, start)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -213,8 +228,9 @@ class Explorer:
             "text/html": self.static_html(),
         }
         live = self.widget()._repr_mimebundle_()
-        bundle["application/vnd.jupyter.widget-view+json"] = (
-            live["application/vnd.jupyter.widget-view+json"])
+        bundle["application/vnd.jupyter.widget-view+json"] = live[
+            "application/vnd.jupyter.widget-view+json"
+        ]
         return bundle
 
     def __repr__(self) -> str:
@@ -223,8 +239,10 @@ class Explorer:
 
 
 def _is_integer_control(spec: dict[str, Any]) -> bool:
-    return all(isinstance(spec[k], int) and not isinstance(spec[k], bool)
-               for k in ("min", "max", "step", "value"))
+    return all(
+        isinstance(spec[k], int) and not isinstance(spec[k], bool)
+        for k in ("min", "max", "step", "value")
+    )
 
 
 def _slider_grid(spec: dict[str, Any]) -> list:
@@ -241,16 +259,30 @@ def _make_control(widgets, name: str, spec: dict[str, Any], value):
     style = {"description_width": "initial"}
     label = spec.get("label", name)
     if "options" in spec:
-        control = widgets.ToggleButtons(options=spec["options"], value=value,
-                                        description=label, style=style)
+        control = widgets.ToggleButtons(
+            options=spec["options"], value=value, description=label, style=style
+        )
     elif _is_integer_control(spec):
-        control = widgets.IntSlider(min=spec["min"], max=spec["max"], step=spec["step"],
-                                    value=value, description=label, style=style,
-                                    continuous_update=True)
+        control = widgets.IntSlider(
+            min=spec["min"],
+            max=spec["max"],
+            step=spec["step"],
+            value=value,
+            description=label,
+            style=style,
+            continuous_update=True,
+        )
     else:
-        control = widgets.FloatSlider(min=spec["min"], max=spec["max"], step=spec["step"],
-                                      value=value, description=label, style=style,
-                                      continuous_update=True, readout_format=".2f")
+        control = widgets.FloatSlider(
+            min=spec["min"],
+            max=spec["max"],
+            step=spec["step"],
+            value=value,
+            description=label,
+            style=style,
+            continuous_update=True,
+            readout_format=".2f",
+        )
     control.description_key = name
     return control
 
@@ -260,6 +292,17 @@ def _format(value) -> str:
         return f"{value:.3g}"
     return str(value)
 
+
+_STYLE = (
+    ".coursekit-static-explorer{margin:0.5em 0;font-size:0.9rem}"
+    ".coursekit-static-explorer .ck-controls{display:flex;flex-wrap:wrap;gap:0.4em 1.2em;"
+    "align-items:center;margin:0.3em 0}"
+    ".coursekit-static-explorer label{display:inline-flex;align-items:center;gap:0.4em}"
+    ".coursekit-static-explorer output{min-width:2.5em;font-variant-numeric:tabular-nums}"
+    ".coursekit-static-explorer button{border:1px solid #888;border-radius:4px;background:none;"
+    "color:inherit;padding:0 0.5em;cursor:pointer}"
+    ".coursekit-static-explorer img{background:white;border-radius:4px}"
+)
 
 _SCRIPT = """
 (function () {
@@ -300,15 +343,18 @@ def _static_page(title, params, grids, frames, start) -> str:
     for k, (name, values) in enumerate(grids.items()):
         label = html.escape(params[name].get("label", name))
         labels = html.escape("|".join(_format(v) for v in values), quote=True)
-        play = ("" if "options" in params[name] else
-                f'<button type="button" data-ck-play="{k}" title="play {label}" '
-                f'aria-label="play {label}">&#9654;</button>')
+        play = (
+            ""
+            if "options" in params[name]
+            else f'<button type="button" data-ck-play="{k}" title="play {label}" '
+            f'aria-label="play {label}">&#9654;</button>'
+        )
         rows.append(
-            f'<label class="ck-control">{label} '
+            f'<span class="ck-row"><label class="ck-control">{label} '
             f'<input type="range" min="0" max="{len(values) - 1}" step="1" value="{start[k]}" '
             f'data-ck-control="{k}" data-ck-labels="{labels}" aria-label="{label}"> '
             f'<output data-ck-for="{k}">{html.escape(_format(values[start[k]]))}</output>'
-            f"</label>{play}"
+            f"</label>{play}</span>"
         )
     index = 0
     for k, size in enumerate(sizes):
@@ -320,6 +366,7 @@ def _static_page(title, params, grids, frames, start) -> str:
     )
     return (
         f'<div class="coursekit-static-explorer" data-ck-sizes="{json.dumps(sizes)}">\n'
+        f"<style>{_STYLE}</style>\n"
         f'<div class="ck-title"><strong>{html.escape(title)}</strong> '
         f"<em>(interactive: move the sliders)</em></div>\n"
         f'<div class="ck-controls">{"".join(rows)}</div>\n{images}\n'

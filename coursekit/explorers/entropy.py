@@ -38,16 +38,21 @@ class CoinExplorer(Explorer):
 
     def build(self, figure) -> None:
         left, right = figure.subplots(1, 2, width_ratios=[1, 1.35])
-        self.bars = [self.animated(bar) for bar in left.bar(
-            ["heads", "tails"], [0, 0], color=[plotting.P_COLOR, plotting.Q_COLOR], width=0.6)]
-        self.bar_labels = [self.animated(left.text(i, 0, "", ha="center", va="bottom",
-                                                   fontsize=9)) for i in range(2)]
+        self.bars = [
+            self.animated(bar)
+            for bar in left.bar(
+                ["heads", "tails"], [0, 0], color=[plotting.P_COLOR, plotting.Q_COLOR], width=0.6
+            )
+        ]
+        self.bar_labels = [
+            self.animated(left.text(i, 0, "", ha="center", va="bottom", fontsize=9))
+            for i in range(2)
+        ]
         left.set_ylim(0, SURPRISE_CAP + 0.8)
         left.set_ylabel("surprise −log₂ p (bits)")
         left.set_title("surprise of each face")
         right.plot(_P_GRID, _H2_CURVE, color=plotting.PALETTE["black"], lw=1.5)
-        self.drop = self.animated(right.vlines([0], [0], [0], color=plotting.ACCENT, lw=1,
-                                               ls="--"))
+        self.drop = self.animated(right.vlines([0], [0], [0], color=plotting.ACCENT, lw=1, ls="--"))
         self.marker = self.animated(right.plot([], [], "o", color=plotting.ACCENT, ms=8)[0])
         self.entropy_text = self.animated(right.text(0.5, 1.08, "", ha="center", fontsize=9))
         right.set_xlim(0, 1)
@@ -68,9 +73,11 @@ class CoinExplorer(Explorer):
 
     def describe(self, result: dict) -> str:
         s_heads, s_tails = result["surprise"]
-        return (f"A coin with P(heads) = {result['p']:.2f}: heads carries "
-                f"{_bits(s_heads)} of surprise, tails {_bits(s_tails)}; the entropy, "
-                f"their average, is {result['entropy']:.3f} bits on the binary entropy curve.")
+        return (
+            f"A coin with P(heads) = {result['p']:.2f}: heads carries "
+            f"{_bits(s_heads)} of surprise, tails {_bits(s_tails)}; the entropy, "
+            f"their average, is {result['entropy']:.3f} bits on the binary entropy curve."
+        )
 
 
 class CategoricalExplorer(Explorer):
@@ -98,10 +105,14 @@ class CategoricalExplorer(Explorer):
 
     def build(self, figure) -> None:
         left, right = figure.subplots(1, 2, width_ratios=[1.6, 1])
-        self.bars = [self.animated(bar) for bar in left.bar(
-            np.arange(1, 9), np.zeros(8), color=plotting.P_COLOR, width=0.7)]
-        self.labels = [self.animated(left.text(i + 1, 0, "", ha="center", va="bottom",
-                                               fontsize=8)) for i in range(8)]
+        self.bars = [
+            self.animated(bar)
+            for bar in left.bar(np.arange(1, 9), np.zeros(8), color=plotting.P_COLOR, width=0.7)
+        ]
+        self.labels = [
+            self.animated(left.text(i + 1, 0, "", ha="center", va="bottom", fontsize=8))
+            for i in range(8)
+        ]
         left.set_xlim(0.4, 8.6)
         left.set_ylim(0, 1.15)
         left.set_xticks(np.arange(1, 9))
@@ -109,11 +120,16 @@ class CategoricalExplorer(Explorer):
         left.set_ylabel("probability p_i")
         left.set_title("the distribution")
         self.h_bar = self.animated(
-            right.bar([0], [0], color=plotting.P_COLOR, width=0.5, label="entropy H")[0])
-        self.max_line = self.animated(right.hlines([0], -0.4, 0.4, color=plotting.ACCENT,
-                                                   lw=2.5, label="maximum log₂ n"))
-        self.h_text = self.animated(right.text(0, 0, "", ha="center", va="center", fontsize=9,
-                                               color="white", fontweight="bold"))
+            right.bar([0], [0], color=plotting.P_COLOR, width=0.5, label="entropy H")[0]
+        )
+        self.max_line = self.animated(
+            right.hlines([0], -0.4, 0.4, color=plotting.ACCENT, lw=2.5, label="maximum log₂ n")
+        )
+        self.h_text = self.animated(
+            right.text(
+                0, 0, "", ha="center", va="center", fontsize=9, color="white", fontweight="bold"
+            )
+        )
         right.set_xlim(-0.8, 0.8)
         right.set_xticks([])
         right.set_ylim(0, 3.4)
@@ -137,9 +153,11 @@ class CategoricalExplorer(Explorer):
 
     def describe(self, result: dict) -> str:
         probs = ", ".join(f"{p:.2f}" for p in result["probs"])
-        return (f"A distribution over {len(result['probs'])} outcomes with probabilities "
-                f"{probs}: entropy {result['entropy']:.3f} bits against the maximum "
-                f"log₂ n = {result['max']:.3f} bits.")
+        return (
+            f"A distribution over {len(result['probs'])} outcomes with probabilities "
+            f"{probs}: entropy {result['entropy']:.3f} bits against the maximum "
+            f"log₂ n = {result['max']:.3f} bits."
+        )
 
 
 class GaussianEntropyExplorer(Explorer):
@@ -166,17 +184,22 @@ class GaussianEntropyExplorer(Explorer):
 
     def build(self, figure) -> None:
         left, right = figure.subplots(1, 2)
-        self.fill = self.animated(left.fill_between(self._X, np.zeros_like(self._X),
-                                                    color=plotting.P_COLOR, alpha=0.25, lw=0))
-        self.curve = self.animated(left.plot(self._X, np.zeros_like(self._X),
-                                             color=plotting.P_COLOR)[0])
+        self.fill = self.animated(
+            left.fill_between(
+                self._X, np.zeros_like(self._X), color=plotting.P_COLOR, alpha=0.25, lw=0
+            )
+        )
+        self.curve = self.animated(
+            left.plot(self._X, np.zeros_like(self._X), color=plotting.P_COLOR)[0]
+        )
         left.set_xlim(-6, 6)
         left.set_ylim(0, 2.0)
         left.set_xlabel("x")
         left.set_ylabel("density p(x)")
         left.set_title("N(0, σ²)")
-        right.plot(self._SIGMAS, gaussian_entropy(self._SIGMAS), color=plotting.PALETTE["black"],
-                   lw=1.5)
+        right.plot(
+            self._SIGMAS, gaussian_entropy(self._SIGMAS), color=plotting.PALETTE["black"], lw=1.5
+        )
         right.axhline(0, color=plotting.PALETTE["grey"], lw=1)
         crossing = 1 / np.sqrt(2 * np.pi * np.e)
         right.axvline(crossing, color=plotting.PALETTE["grey"], lw=1, ls=":")
@@ -202,8 +225,10 @@ class GaussianEntropyExplorer(Explorer):
     def describe(self, result: dict) -> str:
         h = result["entropy"]
         sign = "negative" if h < 0 else "positive" if h > 0 else "zero"
-        return (f"A Gaussian with σ = {result['sigma']:.2f}: its differential entropy "
-                f"½ log(2πeσ²) is {h:.3f} nats, {sign}.")
+        return (
+            f"A Gaussian with σ = {result['sigma']:.2f}: its differential entropy "
+            f"½ log(2πeσ²) is {h:.3f} nats, {sign}."
+        )
 
 
 def _bits(value: float) -> str:

@@ -1,0 +1,72 @@
+"""Time every explorer's update: the computation alone, and computation plus redraw on Agg.
+
+Run with ``make bench`` (or ``.venv/bin/python benchmarks/bench_explorers.py``). Prints a
+markdown table and never fails. Goals: computation median under 10 ms; computation plus a
+full redraw median under 100 ms (the point below which a response feels instant). The live
+widget redraws only the changing artists over a cached background (blitting) and encodes a
+PNG; that path is timed too, since it is what a student waits for.
+"""
+
+import statistics
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+
+from coursekit import explorers  # noqa: E402
+
+SAMPLES = 30
+
+
+def random_values(params: dict, rng: np.random.Generator) -> dict:
+    values = {}
+    for name, spec in params.items():
+        if "options" in spec:
+            values[name] = spec["options"][rng.integers(len(spec["options"]))]
+        else:
+            steps = int(round((spec["max"] - spec["min"]) / spec["step"]))
+            value = min(spec["min"] + rng.integers(steps + 1) * spec["step"], spec["max"])
+            values[name] = type(spec["value"])(value)
+    return values
+
+
+def median_ms(action, settings: list[dict]) -> float:
+    times = []
+    for values in settings:
+        start = time.perf_counter()
+        action(values)
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def main() -> None:
+    rng = np.random.default_rng(7)
+    print(f"## Explorer updates (median of {SAMPLES} random settings, ms)\n")
+    print("goals: computation < 10 ms; computation + full redraw (Agg) < 100 ms\n")
+    print("| explorer | computation | + full redraw (Agg) | live: + blit + PNG | book frames |")
+    print("|---|---:|---:|---:|---:|")
+    for name, cls in explorers.available().items():
+        explorer = cls()
+        settings = [random_values(cls.params, rng) for _ in range(SAMPLES)]
+        compute = median_ms(lambda v: cls.compute(**{**explorer.values, **v}), settings)
+
+        def full(v):
+            explorer.update(**v)
+            explorer.render(full=True)
+
+        def live(v):
+            explorer.update(**v)
+            explorer.png()
+
+        full_ms = median_ms(full, settings)
+        explorer.render()  # warm the cached background before timing the live path
+        live_ms = median_ms(live, settings)
+        frames = int(np.prod([len(v) for v in explorer.frame_values().values()]))
+        print(f"| {name} | {compute:.2f} | {full_ms:.1f} | {live_ms:.1f} | {frames} |")
+
+
+if __name__ == "__main__":
+    main()

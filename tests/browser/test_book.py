@@ -1,0 +1,70 @@
+"""The published book as a reader meets it: Chromium on the built HTML, served on 127.0.0.1."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def toc_pages() -> list[str]:
+    """Every page of _toc.yml, as paths of the built HTML relative to _build/html."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+    for part in toc.get("parts", []):
+        pages += [chapter["file"] for chapter in part["chapters"]]
+    return [f"{page}.html" for page in pages]
+
+
+PAGES = toc_pages()
+LECTURES = [page for page in PAGES if page.startswith("notebooks/")]
+
+
+def open_typeset(page, server, path):
+    page.goto(f"{server}/{path}", wait_until="load")
+    if page.locator("script[src*='mathjax']").count():  # pages without maths load no MathJax
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate("() => MathJax.startup.promise")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_offline_without_console_errors(page, server, path):
+    open_typeset(page, server, path)
+    assert page.title()
+    assert page.foreign_requests == [], "the book must work offline"
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_maths_is_typeset(page, server, path):
+    open_typeset(page, server, path)
+    text = page.locator("main").inner_text()
+    assert "\\(" not in text and "\\[" not in text and "$$" not in text
+    if page.locator(".math").count():
+        assert page.locator("mjx-container").count() >= page.locator(".math").count()
+
+
+@pytest.mark.parametrize("path", LECTURES)
+def test_every_kernel_free_explorer_moves(page, server, path):
+    open_typeset(page, server, path)
+    explorers = page.locator(".coursekit-static-explorer")
+    assert explorers.count() >= 1
+    for k in range(explorers.count()):
+        explorer = explorers.nth(k)
+        visible = explorer.locator("img.ck-frame:not([hidden])")
+        for s in range(explorer.locator("input[type=range]").count()):
+            slider = explorer.locator("input[type=range]").nth(s)
+            assert visible.count() == 1
+            before = visible.get_attribute("src")
+            target = "0" if slider.input_value() != "0" else slider.get_attribute("max")
+            slider.fill(target)
+            assert visible.count() == 1
+            assert visible.get_attribute("src") != before, f"explorer {k}, slider {s}"
+            assert visible.get_attribute("alt")
+        play = explorer.locator("button[data-ck-play]").first
+        before = visible.get_attribute("src")
+        play.click()
+        page.wait_for_timeout(700)
+        play.click()
+        assert visible.get_attribute("src") != before, f"explorer {k}: play button"
