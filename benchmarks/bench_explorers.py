@@ -42,6 +42,30 @@ def median_ms(action, settings: list[dict]) -> float:
     return 1000 * statistics.median(times)
 
 
+def time_explorer(cls, rng: np.random.Generator) -> tuple[float, float, float, int]:
+    """Median times (ms) of computation, computation + full redraw, and the live path."""
+    explorer = cls()
+    settings = [random_values(cls.params, rng) for _ in range(SAMPLES)]
+
+    def compute(values):
+        cls.compute(**{**explorer.values, **values})
+
+    def full(values):
+        explorer.update(**values)
+        explorer.render(full=True)
+
+    def live(values):
+        explorer.update(**values)
+        explorer.png()
+
+    compute_ms = median_ms(compute, settings)
+    full_ms = median_ms(full, settings)
+    explorer.render()  # warm the cached background before timing the live path
+    live_ms = median_ms(live, settings)
+    frames = int(np.prod([len(v) for v in explorer.frame_values().values()]))
+    return compute_ms, full_ms, live_ms, frames
+
+
 def main() -> None:
     rng = np.random.default_rng(7)
     print(f"## Explorer updates (median of {SAMPLES} random settings, ms)\n")
@@ -49,23 +73,8 @@ def main() -> None:
     print("| explorer | computation | + full redraw (Agg) | live: + blit + PNG | book frames |")
     print("|---|---:|---:|---:|---:|")
     for name, cls in explorers.available().items():
-        explorer = cls()
-        settings = [random_values(cls.params, rng) for _ in range(SAMPLES)]
-        compute = median_ms(lambda v: cls.compute(**{**explorer.values, **v}), settings)
-
-        def full(v):
-            explorer.update(**v)
-            explorer.render(full=True)
-
-        def live(v):
-            explorer.update(**v)
-            explorer.png()
-
-        full_ms = median_ms(full, settings)
-        explorer.render()  # warm the cached background before timing the live path
-        live_ms = median_ms(live, settings)
-        frames = int(np.prod([len(v) for v in explorer.frame_values().values()]))
-        print(f"| {name} | {compute:.2f} | {full_ms:.1f} | {live_ms:.1f} | {frames} |")
+        compute_ms, full_ms, live_ms, frames = time_explorer(cls, rng)
+        print(f"| {name} | {compute_ms:.2f} | {full_ms:.1f} | {live_ms:.1f} | {frames} |")
 
 
 if __name__ == "__main__":
