@@ -1,0 +1,489 @@
+"""Exercises that check an answer and say why it is wrong: values, functions and choices.
+
+In a notebook::
+
+    ex = exercises.load("01")
+    entropy_die = ...            # the placeholder: reads as "not attempted"
+    ex.q1.check(entropy_die)     # feedback that names the mistake
+    ex.q1.hint()                 # the next hint of a ladder
+    ex.q1.solution()             # the reference solution
+    ex.progress()                # attempted / passed, per question
+
+Answers are converted to float arrays and compared with tolerances (so an object that claims
+to equal everything does not pass); a wrong type or shape gets one sentence, never a
+traceback. Each exercise declares the mistakes it recognises (``coursekit.exercises.mistakes``)
+and tests itself with ``self_test()``.
+
+Introduced with the exercises of lecture 01 (Surprise and entropy).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from coursekit.exercises.mistakes import Rule, close
+
+CORRECT, INCORRECT, NOT_ATTEMPTED = "correct", "incorrect", "not attempted"
+NEAR_MISS = 0.02  # relative error below which a wrong number is called "close"
+
+
+class AnswerFormatError(ValueError):
+    """An answer of the wrong type or shape; its message is one sentence for the student."""
+
+
+@dataclass
+class Result:
+    """The outcome of one check: a status, a message for the student, and the points."""
+
+    question: str
+    status: str
+    message: str
+    points: float = 0.0
+    max_points: float = 1.0
+    mistake: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.status == CORRECT
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "status": self.status,
+            "points": self.points,
+            "max_points": self.max_points,
+            "mistake": self.mistake,
+            "message": self.message,
+        }
+
+    def __str__(self) -> str:
+        mark = {CORRECT: "✓", INCORRECT: "✗", NOT_ATTEMPTED: "○"}[self.status]
+        return f"{mark} {self.question}: {self.status}. {self.message}".rstrip()
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        colour = {CORRECT: "#009E73", INCORRECT: "#D55E00", NOT_ATTEMPTED: "#7F7F7F"}
+        mark = {CORRECT: "✓ Correct", INCORRECT: "✗ Not yet", NOT_ATTEMPTED: "○ Not attempted"}
+        return (
+            f'<div class="coursekit-check" style="border-left:4px solid '
+            f'{colour[self.status]};padding:0.3em 0.8em;margin:0.3em 0">'
+            f"<strong>{self.question}: {mark[self.status]}.</strong> "
+            f"{html.escape(self.message)}</div>"
+        )
+
+
+@dataclass
+class _Note:
+    """A hint or a solution: plain text in a terminal, formatted in JupyterLab."""
+
+    title: str
+    body: str
+    code: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.title}\n{self.body}"
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        body = (
+            f"<pre><code>{html.escape(self.body)}</code></pre>"
+            if self.code
+            else f"<p>{html.escape(self.body)}</p>"
+        )
+        return (
+            f'<div class="coursekit-note" style="border-left:4px solid #56B4E9;'
+            f'padding:0.3em 0.8em;margin:0.3em 0"><strong>{html.escape(self.title)}</strong>'
+            f"{body}</div>"
+        )
+
+
+@dataclass
+class Exercise:
+    """What every kind of exercise shares: a prompt, hints, a solution and bookkeeping.
+
+    ``variable`` is the name the student's answer is stored under in the notebook; the
+    grader reads it from there. ``starter`` is the placeholder code of the student copy.
+    """
+
+    prompt: str
+    variable: str
+    solution_code: str
+    hints: Sequence[str] = ()
+    points: float = 1.0
+    key: str = ""
+    attempts: int = field(default=0, init=False)
+    passed: bool = field(default=False, init=False)
+    hints_shown: int = field(default=0, init=False)
+
+    @property
+    def starter(self) -> str:
+        return f"{self.variable} = ...  # your answer here"
+
+    # -- the student's commands -----------------------------------------------------------
+    def check(self, answer) -> Result:
+        """Check an answer and say what is right or wrong about it."""
+        result = self.evaluate(answer)
+        if result.status != NOT_ATTEMPTED:
+            self.attempts += 1
+            self.passed = self.passed or result.passed
+        return result
+
+    def hint(self) -> _Note:
+        """Show the next hint (each call climbs one step of the ladder)."""
+        if not self.hints:
+            return _Note(f"{self.key}: no hints", "This exercise has no hints.")
+        index = min(self.hints_shown, len(self.hints) - 1)
+        self.hints_shown = min(self.hints_shown + 1, len(self.hints))
+        last = " (the last hint)" if index == len(self.hints) - 1 else ""
+        return _Note(f"{self.key}, hint {index + 1} of {len(self.hints)}{last}", self.hints[index])
+
+    def solution(self) -> _Note:
+        """Show a reference solution."""
+        return _Note(f"{self.key}: a solution", self.solution_code, code=True)
+
+    # -- to be written by each kind ---------------------------------------------------------
+    def evaluate(self, answer) -> Result:
+        raise NotImplementedError
+
+    def self_test(self) -> list[str]:
+        """Problems with this exercise's own checks (an empty list when all is well)."""
+        raise NotImplementedError
+
+    def _result(self, status: str, message: str, mistake: str | None = None) -> Result:
+        points = self.points if status == CORRECT else 0.0
+        return Result(self.key, status, message, points, self.points, mistake)
+
+
+def is_placeholder(answer) -> bool:
+    return answer is Ellipsis
+
+
+def describe_value(value) -> str:
+    """A few words for what a student passed: "a 2×3 array", "the string '1.5'", "a dict"."""
+    if isinstance(value, bool | np.bool_):
+        return f"the boolean {value}"
+    if isinstance(value, str | bytes):
+        text = value if len(value) < 30 else value[:27] + "..."
+        return f"the string {text!r}"
+    if value is None:
+        return "None (did you forget to assign or return the result?)"
+    if isinstance(value, int | float | np.number):
+        return f"the number {value}"
+    if isinstance(value, np.ndarray | list | tuple):
+        try:
+            shape = np.shape(value)
+        except ValueError:
+            return f"a ragged {type(value).__name__}"
+        if len(shape) == 0:
+            return "a number"
+        if len(shape) == 1:
+            return (
+                f"a {type(value).__name__ if not isinstance(value, np.ndarray) else 'vector'}"
+                f" of length {shape[0]}"
+            )
+        return f"a {'×'.join(map(str, shape))} array"
+    if callable(value):
+        return f"a function ({getattr(value, '__name__', type(value).__name__)})"
+    return f"a {type(value).__name__} object"
+
+
+def describe_shape(shape: tuple, kind: str | None) -> str:
+    if kind:
+        return (
+            kind
+            if not shape
+            else f"{kind} of length {shape[0]}"
+            if len(shape) == 1
+            else f"{kind} of shape {'×'.join(map(str, shape))}"
+        )
+    if not shape:
+        return "a number"
+    if len(shape) == 1:
+        return f"a vector of length {shape[0]}"
+    return f"a {'×'.join(map(str, shape))} array"
+
+
+def as_float_array(answer, shape: tuple, kind: str | None = None) -> np.ndarray:
+    """Convert an answer to a float array of the expected shape, or explain in one sentence."""
+    wanted = describe_shape(shape, kind)
+    if isinstance(answer, str | bytes | bool | np.bool_) or answer is None or callable(answer):
+        raise AnswerFormatError(f"Expected {wanted}, got {describe_value(answer)}.")
+    try:
+        value = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise AnswerFormatError(f"Expected {wanted}, got {describe_value(answer)}.") from None
+    if value.shape != tuple(shape):
+        if value.size == 1 and not shape:
+            return value.reshape(())
+        raise AnswerFormatError(f"Expected {wanted}, got {describe_value(answer)}.")
+    return value
+
+
+def format_number(value) -> str:
+    array = np.asarray(value, dtype=float)
+    if array.ndim == 0:
+        return f"{float(array):.6g}"
+    return np.array2string(array, precision=4, separator=", ")
+
+
+def _near_miss(answer: np.ndarray, expected: np.ndarray) -> str | None:
+    if not (np.all(np.isfinite(answer)) and np.all(np.isfinite(expected))):
+        return None
+    scale = np.maximum(np.abs(expected), 1e-12)
+    relative = float(np.max(np.abs(answer - expected) / scale))
+    if relative < NEAR_MISS:
+        return (
+            f"Close, but not within the tolerance: off by {100 * relative:.2g} %. "
+            "Keep full precision (don't round intermediate values)."
+        )
+    return None
+
+
+@dataclass
+class ValueExercise(Exercise):
+    """The answer is a number or an array: ``reference(*args)``, compared with tolerances.
+
+    ``mistakes`` are rules that recognise wrong values computed from the same ``args``.
+    """
+
+    reference: Callable | None = None
+    args: tuple = ()
+    kind: str | None = None
+    unit: str = ""
+    mistakes: Sequence[Rule] = ()
+    rtol: float = 1e-5
+
+    @property
+    def expected(self) -> np.ndarray:
+        return np.asarray(self.reference(*self.args), dtype=float)
+
+    def evaluate(self, answer) -> Result:
+        if is_placeholder(answer):
+            return self._result(
+                NOT_ATTEMPTED,
+                f"Replace the ... with your answer for {self.variable}, then run the cell again.",
+            )
+        expected = self.expected
+        try:
+            value = as_float_array(answer, expected.shape, self.kind)
+        except AnswerFormatError as error:
+            return self._result(INCORRECT, str(error), "wrong type or shape")
+        if close(value, expected, rtol=self.rtol):
+            unit = f" {self.unit}" if self.unit else ""
+            return self._result(CORRECT, f"{format_number(value)}{unit} is right.")
+        for rule in self.mistakes:
+            if rule.explains(value, self.args, self.reference, expected):
+                return self._result(INCORRECT, rule.message, rule.name)
+        near = _near_miss(value, expected)
+        if near:
+            return self._result(INCORRECT, near, "near miss")
+        return self._result(
+            INCORRECT,
+            f"{format_number(value)} is not the answer. Try the hint: ex." + self.key + ".hint().",
+        )
+
+    def self_test(self) -> list[str]:
+        problems = []
+        if not self.evaluate(self.expected).passed:
+            problems.append(f"{self.key}: the reference value does not pass its own check")
+        if self.evaluate(Ellipsis).status != NOT_ATTEMPTED:
+            problems.append(f"{self.key}: the placeholder does not read as not attempted")
+        for rule in self.mistakes:
+            with np.errstate(all="ignore"):
+                wrong = rule.mistaken(self.reference)(*self.args)
+            result = self.evaluate(wrong)
+            if result.mistake != rule.name:
+                problems.append(
+                    f"{self.key}: the mistake {rule.name!r} is not recognised "
+                    f"(got {result.mistake!r}: {result.message})"
+                )
+        return problems
+
+
+@dataclass
+class FunctionExercise(Exercise):
+    """The answer is a function, checked against ``reference`` on each of ``cases``.
+
+    ``cases`` is a list of argument tuples, edge cases included (zeros in p, say). A function
+    that still raises ``NotImplementedError`` reads as not attempted.
+    """
+
+    reference: Callable | None = None
+    cases: Sequence[tuple] = ()
+    signature: str = ""
+    kind: str | None = None
+    mistakes: Sequence[Rule] = ()
+    rtol: float = 1e-6
+    starter_body: str = ""
+
+    @property
+    def starter(self) -> str:
+        body = self.starter_body or '    raise NotImplementedError("write your function here")'
+        return f"def {self.signature}:\n{body}"
+
+    def evaluate(self, answer) -> Result:
+        if is_placeholder(answer):
+            return self._result(
+                NOT_ATTEMPTED, f"Write the function {self.variable}, then run the cell again."
+            )
+        if not callable(answer):
+            return self._result(
+                INCORRECT,
+                f"Expected a function, got {describe_value(answer)}.",
+                "wrong type or shape",
+            )
+        outputs = []
+        for args in self.cases:
+            expected = np.asarray(self.reference(*args), dtype=float)
+            try:
+                with np.errstate(all="ignore"):
+                    output = answer(*[_copy(a) for a in args])
+            except NotImplementedError:
+                return self._result(
+                    NOT_ATTEMPTED,
+                    f"{self.variable} still raises "
+                    "NotImplementedError: replace that line with your code.",
+                )
+            except Exception as error:  # the student's code failed: say where, not a traceback
+                return self._result(
+                    INCORRECT,
+                    f"Your function raised {type(error).__name__} "
+                    f"({error}) for {_show_args(args)}.",
+                    "raised an error",
+                )
+            try:
+                value = as_float_array(output, expected.shape, self.kind)
+            except AnswerFormatError as error:
+                return self._result(
+                    INCORRECT, f"For {_show_args(args)}: {error}", "wrong type or shape"
+                )
+            outputs.append((args, value, expected))
+        failing = [(a, v, e) for a, v, e in outputs if not close(v, e, rtol=self.rtol)]
+        if not failing:
+            return self._result(
+                CORRECT,
+                f"Your function agrees with the reference on all {len(outputs)} test cases.",
+            )
+        for rule in self.mistakes:
+            if all(rule.explains(v, a, self.reference, e) for a, v, e in failing):
+                return self._result(INCORRECT, rule.message, rule.name)
+        args, value, expected = failing[0]
+        return self._result(
+            INCORRECT,
+            f"For {_show_args(args)} your function returned "
+            f"{format_number(value)}, but the answer is {format_number(expected)}"
+            f" ({len(failing)} of {len(outputs)} test cases fail).",
+        )
+
+    def self_test(self) -> list[str]:
+        problems = []
+        if not self.evaluate(self.reference).passed:
+            problems.append(f"{self.key}: the reference function does not pass its own check")
+
+        def placeholder(*args):
+            raise NotImplementedError
+
+        if self.evaluate(placeholder).status != NOT_ATTEMPTED:
+            problems.append(f"{self.key}: the placeholder does not read as not attempted")
+        for rule in self.mistakes:
+            result = self.evaluate(rule.mistaken(self.reference))
+            if result.mistake != rule.name:
+                problems.append(
+                    f"{self.key}: the mistake {rule.name!r} is not recognised "
+                    f"(got {result.mistake!r}: {result.message})"
+                )
+        return problems
+
+
+@dataclass
+class ChoiceExercise(Exercise):
+    """A multiple-choice or true/false question about a concept.
+
+    ``options`` maps each accepted answer to its text; ``explanations`` says, for each wrong
+    option, which misconception it reveals, and for the right one why it is right.
+    """
+
+    options: dict | None = None
+    answer: Any = None
+    explanations: dict | None = None
+
+    def _normalise(self, answer):
+        if isinstance(answer, str):
+            text = answer.strip().lower().rstrip(").")
+            for option in self.options:
+                if isinstance(option, str) and option.lower() == text:
+                    return option
+                if isinstance(option, bool) and text == str(option).lower():
+                    return option
+            return answer
+        if isinstance(answer, bool | np.bool_):
+            return bool(answer)
+        return answer
+
+    def evaluate(self, answer) -> Result:
+        if is_placeholder(answer):
+            return self._result(
+                NOT_ATTEMPTED,
+                f"Set {self.variable} to one of {self._choices()}, then run the cell again.",
+            )
+        choice = self._normalise(answer)
+        if not any(
+            choice is option or (type(choice) is type(option) and choice == option)
+            for option in self.options
+        ):
+            return self._result(
+                INCORRECT,
+                f"Expected one of {self._choices()}, got {describe_value(answer)}.",
+                "wrong type or shape",
+            )
+        why = (self.explanations or {}).get(choice, "")
+        if choice == self.answer:
+            return self._result(CORRECT, why)
+        return self._result(INCORRECT, why or "That is not the right choice.", f"chose {choice!r}")
+
+    def _choices(self) -> str:
+        return ", ".join(repr(option) for option in self.options)
+
+    def self_test(self) -> list[str]:
+        problems = []
+        if self.answer not in self.options:
+            problems.append(f"{self.key}: the answer is not one of the options")
+        if not self.evaluate(self.answer).passed:
+            problems.append(f"{self.key}: the right option does not pass")
+        if self.evaluate(Ellipsis).status != NOT_ATTEMPTED:
+            problems.append(f"{self.key}: the placeholder does not read as not attempted")
+        messages = set()
+        for option in self.options:
+            if option == self.answer:
+                continue
+            result = self.evaluate(option)
+            if result.passed or not (self.explanations or {}).get(option):
+                problems.append(f"{self.key}: the wrong option {option!r} has no explanation")
+            messages.add(result.message)
+        if len(messages) < len(self.options) - 1:
+            problems.append(f"{self.key}: two wrong options share one explanation")
+        return problems
+
+
+def _copy(value):
+    """Give the student's function its own copy, so that it cannot change the test cases."""
+    return np.array(value, copy=True) if isinstance(value, np.ndarray | list) else value
+
+
+def _show_args(args: tuple) -> str:
+    shown = []
+    for value in args:
+        array = np.asarray(value)
+        shown.append(
+            np.array2string(array, precision=4, separator=", ")
+            if array.ndim
+            else format_number(value)
+        )
+    return ", ".join(shown)
