@@ -32,10 +32,13 @@ EXERCISES = ExerciseSet(
                 "Every face has p = 1/6, so all six terms are equal: H = −6 · (1/6) log(1/6).",
                 "Nats use the natural logarithm, np.log; the result simplifies to log 6.",
             ],
-            solution_code="p = np.full(6, 1 / 6)\nentropy_die = -np.sum(p * np.log(p))  # = np.log(6)",
+            solution_code=(
+                "p = np.full(6, 1 / 6)\nentropy_die = -np.sum(p * np.log(p))  # = np.log(6)"
+            ),
         ),
         "q2": ValueExercise(
-            prompt="The surprise, in bits, of drawing the ace of spades from a shuffled 52-card deck.",
+            prompt="The surprise, in bits, of drawing the ace of spades from a shuffled deck "
+            "of 52 cards.",
             variable="surprise_ace",
             reference=lambda p: info.surprise(p, base=2),
             args=(1 / 52,),
@@ -48,8 +51,8 @@ EXERCISES = ExerciseSet(
             solution_code="surprise_ace = -np.log2(1 / 52)",
         ),
         "q3": FunctionExercise(
-            prompt="Write entropy_bits(p): the entropy in bits of a probability vector p, which may "
-            "contain zeros.",
+            prompt="Write entropy_bits(p): the entropy in bits of a probability vector p, "
+            "which may contain zeros.",
             variable="entropy_bits",
             signature="entropy_bits(p)",
             reference=lambda p: info.entropy(p, base=2),
@@ -110,8 +113,8 @@ EXERCISES = ExerciseSet(
             solution_code="answer_never_negative = False",
         ),
         "q6": ValueExercise(
-            prompt="The standard deviation σ at which N(0, σ²) has a differential entropy of exactly "
-            "1 bit.",
+            prompt="The standard deviation σ at which N(0, σ²) has a differential entropy of "
+            "exactly 1 bit.",
             variable="sigma_one_bit",
             reference=_sigma_for_bits,
             args=(1.0,),
