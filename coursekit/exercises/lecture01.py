@@ -106,7 +106,7 @@ EXERCISES = ExerciseSet(
             explanations={
                 True: "Not for densities: a density can exceed 1, so −log p(x) can be negative. "
                 f"N(0, 0.1²) has ½ log(2πe · 0.01) = {gaussian_entropy(0.1):.3f} nats.",
-                False: "Right: the differential entropy of N(0, σ²) is negative for "
+                False: "The differential entropy of N(0, σ²) is negative for "
                 "σ < 1/√(2πe) ≈ 0.242, and the uniform density on [0, ½] has −ln 2.",
             },
             hints=["Try a narrow Gaussian in the explorer: what happens below σ ≈ 0.24?"],
