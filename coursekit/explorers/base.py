@@ -35,7 +35,7 @@ from coursekit import plotting
 #: stored notebooks and the book pages small.
 MAX_FRAMES = 160
 LIVE_DPI = 96
-BOOK_DPI = 72
+BOOK_DPI = 90
 BOOK_COLORS = 64  # palette size of the book's frames: a third of the bytes, no visible loss
 
 

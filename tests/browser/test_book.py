@@ -68,3 +68,19 @@ def test_every_kernel_free_explorer_moves(page, server, path):
         page.wait_for_timeout(700)
         play.click()
         assert visible.get_attribute("src") != before, f"explorer {k}: play button"
+
+
+@pytest.mark.parametrize("path", LECTURES)
+def test_exercise_solutions_are_collapsed_until_clicked(page, server, path):
+    open_typeset(page, server, path)
+    solutions = page.locator(".tag_solution details")
+    assert solutions.count() >= 4
+    for k in range(solutions.count()):
+        details = solutions.nth(k)
+        code = details.locator(".cell_input")
+        assert details.get_attribute("open") is None
+        assert not code.is_visible()
+        details.locator("summary").click()
+        assert details.get_attribute("open") is not None
+        assert code.is_visible()
+        assert "check(" in code.inner_text()
