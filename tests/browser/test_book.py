@@ -84,3 +84,53 @@ def test_exercise_solutions_are_collapsed_until_clicked(page, server, path):
         assert details.get_attribute("open") is not None
         assert code.is_visible()
         assert "check(" in code.inner_text()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_figure_has_meaningful_alt_text(page, server, path):
+    open_typeset(page, server, path)
+    images = page.locator("main img")
+    for k in range(images.count()):
+        alt = (images.nth(k).get_attribute("alt") or "").strip()
+        assert len(alt) >= 20, f"image {k} on {path} has alt text {alt!r}"
+        assert not alt.startswith("<Figure") and not alt.startswith("_images"), alt
+
+
+def test_search_finds_divergence(page, server):
+    page.goto(f"{server}/search.html?q=divergence", wait_until="load")
+    results = page.locator("#search-results ul.search li")
+    results.first.wait_for(timeout=15_000)
+    assert results.count() >= 1
+    assert "divergence" in page.locator("#search-results").inner_text().lower()
+
+
+@pytest.mark.parametrize("path", LECTURES)
+def test_figures_stay_opaque_in_dark_mode(page, server, path):
+    """Figures are drawn on white, so they stay legible on the dark theme."""
+    page.emulate_media(color_scheme="dark")
+    open_typeset(page, server, path)
+    page.evaluate("() => document.documentElement.dataset.theme")
+    assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+    images = page.locator("main img")
+    assert images.count() >= 1
+    for k in range(images.count()):
+        image = images.nth(k)
+        opaque = page.evaluate(
+            """(img) => new Promise((resolve) => {
+                const probe = new Image();
+                probe.onload = () => {
+                    const canvas = document.createElement("canvas");
+                    canvas.width = probe.naturalWidth; canvas.height = probe.naturalHeight;
+                    const context = canvas.getContext("2d");
+                    context.drawImage(probe, 0, 0);
+                    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+                    for (let i = 3; i < data.length; i += 4) {
+                        if (data[i] < 255) { resolve(false); return; }
+                    }
+                    resolve(true);
+                };
+                probe.src = img.src;
+            })""",
+            image.element_handle(),
+        )
+        assert opaque, f"image {k} on {path} has transparent pixels"
