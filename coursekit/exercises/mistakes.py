@@ -227,3 +227,45 @@ def nan_from_zero_log_zero() -> Predicate:
         test,
         make,
     )
+
+
+def variance_passed_as_std(position: int) -> Mistake:
+    """A variance σ² passed where the computation takes a standard deviation σ.
+
+    ``position`` is the index of the standard-deviation argument of the reference function.
+    """
+
+    def transform(reference):
+        def mistaken(*args):
+            args = list(args)
+            args[position] = np.asarray(args[position], dtype=float) ** 2
+            return reference(*args)
+
+        return mistaken
+
+    return Mistake(
+        "variance passed as standard deviation",
+        "Your result is what you get with σ² in place of σ: a variance was used where the "
+        "formula takes a standard deviation. N(μ, σ²) is written with the variance, but "
+        "Gaussian(mean, std) and the formulas here take σ itself.",
+        transform,
+    )
+
+
+def std_passed_as_variance(position: int) -> Mistake:
+    """A standard deviation σ passed where the computation takes a variance σ²."""
+
+    def transform(reference):
+        def mistaken(*args):
+            args = list(args)
+            args[position] = np.sqrt(np.asarray(args[position], dtype=float))
+            return reference(*args)
+
+        return mistaken
+
+    return Mistake(
+        "standard deviation passed as variance",
+        "Your result is what you get with √(σ²) in place of σ²: a standard deviation was "
+        "used where the formula takes a variance. Square it first.",
+        transform,
+    )
