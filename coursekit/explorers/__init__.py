@@ -7,12 +7,20 @@ arguments, has ``figure``, ``params`` and ``update(**values)`` (see ``base.Explo
 from __future__ import annotations
 
 from coursekit.explorers.base import Explorer
+from coursekit.explorers.divergence import (
+    CrossEntropyExplorer,
+    EstimatorSpreadExplorer,
+    KLIntegrandExplorer,
+)
 from coursekit.explorers.entropy import CategoricalExplorer, CoinExplorer, GaussianEntropyExplorer
 
 _EXPLORERS: tuple[type[Explorer], ...] = (
     CoinExplorer,
     CategoricalExplorer,
     GaussianEntropyExplorer,
+    CrossEntropyExplorer,
+    KLIntegrandExplorer,
+    EstimatorSpreadExplorer,
 )
 
 

@@ -1,0 +1,639 @@
+"""Explorers of lectures 02 (Cross-entropy) and 03 (KL divergence)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Polygon, Rectangle
+
+from coursekit import estimators, info, plotting
+from coursekit.explorers.base import Explorer
+from coursekit.gaussians import Gaussian, Mixture, gaussian_kl
+
+EXTRA_COLOR = plotting.PALETTE["purple"]  # surprise paid on top of the ideal: KL > 0 parts
+SAVED_COLOR = plotting.PALETTE["green"]  # surprise saved: the negative parts of the integrand
+GREY = plotting.PALETTE["grey"]
+
+# -- lecture 02: cross-entropy -------------------------------------------------------------------
+
+OUTCOMES = ("dog", "cat", "fish", "bird")
+#: Word frequencies of Bob and Alice in C. Olah's "Visual Information Theory" (2015).
+WORDS = {
+    "Bob": np.array([1 / 2, 1 / 4, 1 / 8, 1 / 8]),
+    "Alice": np.array([1 / 8, 1 / 2, 1 / 4, 1 / 8]),
+}
+WORDS["Bob"].flags.writeable = WORDS["Alice"].flags.writeable = False  # results share them
+
+
+class CrossEntropyExplorer(Explorer):
+    """Cross-entropy as the average surprise you pay when the world is P but you believe Q.
+
+    The true word distribution P is Bob's or Alice's (Olah's example over dog, cat, fish,
+    bird); the belief Q = (1 − t)·P + t·(the other person's distribution) moves from P (t = 0)
+    to the other distribution (t = 1). Each outcome is a block of width p(x): its height is the
+    surprise −log₂ q(x) you pay for it, so the total area is H(P, Q) = −Σ p(x) log₂ q(x). The
+    part above the ideal −log₂ p(x) is the excess, whose net area is KL(P‖Q) = H(P, Q) − H(P)
+    ≥ 0 (Gibbs). At t = 1 the figure shows Olah's numbers: H(P) = H(Q) = 1.75 bits but
+    H(P, Q) = 2.375 and H(Q, P) = 2.25 bits (Bob's words as P): cross-entropy is not symmetric.
+    Introduced in lecture 02 (Cross-entropy).
+    """
+
+    name = "cross_entropy"
+    title = "Cross-entropy: the surprise you pay for believing Q when the world is P"
+    params = {
+        "truth": {"options": ["Bob", "Alice"], "value": "Bob", "label": "P (true words)"},
+        "t": {
+            "min": 0.0,
+            "max": 1.0,
+            "value": 1.0,
+            "step": 0.05,
+            "label": "belief Q: from P (0) to the other's words (1)",
+        },
+    }
+    book_values = {"t": [round(0.1 * k, 1) for k in range(11)]}
+    figsize = (8.4, 3.1)
+
+    @staticmethod
+    def compute(truth: str, t: float) -> dict:
+        p = WORDS[truth]
+        other = WORDS["Alice" if truth == "Bob" else "Bob"]
+        q = (1 - t) * p + t * other
+        return {
+            "truth": truth,
+            "t": t,
+            "p": p,
+            "q": q,
+            "surprise_p": info.surprise(p, base=2),
+            "surprise_q": info.surprise(q, base=2),
+            "entropy_p": info.entropy(p, base=2),
+            "entropy_q": info.entropy(q, base=2),
+            "cross_pq": info.cross_entropy(p, q, base=2),
+            "cross_qp": info.cross_entropy(q, p, base=2),
+            "kl_pq": info.kl_divergence(p, q, base=2),
+            "kl_qp": info.kl_divergence(q, p, base=2),
+        }
+
+    def build(self, figure) -> None:
+        dist, blocks, totals = figure.subplots(1, 3, width_ratios=[1, 1.35, 1.05])
+        k = np.arange(len(OUTCOMES))
+        self.p_bars = [
+            self.animated(b)
+            for b in dist.bar(k - 0.2, np.zeros(4), 0.4, color=plotting.P_COLOR, label="P (true)")
+        ]
+        self.q_bars = [
+            self.animated(b)
+            for b in dist.bar(k + 0.2, np.zeros(4), 0.4, color=plotting.Q_COLOR, label="Q (belief)")
+        ]
+        dist.set_xticks(k, OUTCOMES)
+        dist.set_xlim(-0.6, 3.6)
+        dist.set_ylim(0, 0.68)
+        dist.set_ylabel("probability")
+        dist.set_title("P and Q")
+        dist.legend(loc="upper right", handlelength=1.0)
+        dist.grid(axis="x", visible=False)
+
+        # Blocks of width p(x), so areas are p-weighted: the surprise −log₂ q(x) paid under the
+        # belief Q (orange top line), split into the part an ideal code for P would pay too
+        # (blue), the extra paid (purple) or the part saved (green hatching) against
+        # −log₂ p(x). The blue and purple area minus the hatched area is H(P, Q).
+        self.ideal = [
+            self.animated(
+                blocks.add_patch(Rectangle((0, 0), 0, 0, color=plotting.P_COLOR, alpha=0.35, lw=0))
+            )
+            for _ in OUTCOMES
+        ]
+        self.excess = [
+            self.animated(blocks.add_patch(Rectangle((0, 0), 0, 0, lw=0))) for _ in OUTCOMES
+        ]
+        self.ideal_top = [
+            self.animated(
+                blocks.plot([], [], color=plotting.P_COLOR, lw=2.5, solid_capstyle="butt")[0]
+            )
+            for _ in OUTCOMES
+        ]
+        self.paid = [
+            self.animated(
+                blocks.plot([], [], color=plotting.Q_COLOR, lw=2.5, solid_capstyle="butt")[0]
+            )
+            for _ in OUTCOMES
+        ]
+        self.block_labels = [
+            self.animated(blocks.text(0, 0.08, "", ha="center", va="bottom", fontsize=8))
+            for _ in OUTCOMES
+        ]
+        self.dividers = self.animated(blocks.vlines([], [], [], color="white", lw=1.5))
+        self.mean_p = self.animated(blocks.axhline(0, color=plotting.P_COLOR, lw=1.3, ls="--"))
+        self.mean_q = self.animated(blocks.axhline(0, color=plotting.Q_COLOR, lw=1.3, ls="--"))
+        blocks.set_xlim(0, 1)
+        blocks.set_ylim(0, 4.25)
+        blocks.set_yticks(range(4))
+        blocks.set_xlabel("outcomes, each as wide as its probability p(x)")
+        blocks.set_ylabel("surprise (bits)")
+        blocks.set_title("surprise of each outcome, weighted by p(x)")
+        blocks.grid(axis="x", visible=False)
+        handles = [
+            Line2D([], [], color=plotting.P_COLOR, lw=2.5),
+            Line2D([], [], color=plotting.Q_COLOR, lw=2.5),
+            Rectangle((0, 0), 1, 1, color=EXTRA_COLOR, alpha=0.8, lw=0),
+            Rectangle((0, 0), 1, 1, facecolor="white", edgecolor=SAVED_COLOR, hatch="////", lw=0),
+            Line2D([], [], color=plotting.P_COLOR, lw=1.3, ls="--"),
+            Line2D([], [], color=plotting.Q_COLOR, lw=1.3, ls="--"),
+        ]
+        blocks.legend(
+            handles,
+            ["ideal −log₂ p", "paid −log₂ q", "extra paid", "saved", "mean H(P)", "mean H(P,Q)"],
+            loc="upper center",
+            ncols=3,
+            fontsize=7.5,
+            handlelength=1.3,
+            columnspacing=0.9,
+            borderaxespad=0.2,
+        )
+
+        # Averages: H(P) and H(P, Q) = H(P) + KL(P‖Q); H(Q) and H(Q, P) = H(Q) + KL(Q‖P).
+        x = np.arange(4)
+        colors = [plotting.P_COLOR, plotting.P_COLOR, plotting.Q_COLOR, plotting.Q_COLOR]
+        self.base_bars = [
+            self.animated(b) for b in totals.bar(x, np.zeros(4), 0.62, color=colors, alpha=0.85)
+        ]
+        self.gap_bars = [
+            self.animated(b)
+            for b in totals.bar(x[[1, 3]], np.zeros(2), 0.62, color=EXTRA_COLOR, alpha=0.8)
+        ]
+        self.total_labels = [
+            self.animated(totals.text(i, 0, "", ha="center", va="bottom", fontsize=8.5)) for i in x
+        ]
+        self.gap_labels = [
+            self.animated(
+                totals.text(i, 0, "", ha="center", va="bottom", fontsize=7.5, color=EXTRA_COLOR)
+            )
+            for i in x[[1, 3]]
+        ]
+        totals.set_xticks(x, ["H(P)", "H(P,Q)", "H(Q)", "H(Q,P)"])
+        totals.axvline(1.5, color=GREY, lw=0.8, ls=":")
+        totals.set_xlim(-0.55, 3.55)
+        totals.set_ylim(0, 3.05)
+        totals.set_ylabel("bits")
+        totals.set_title("averages: gap = KL")
+        totals.grid(axis="x", visible=False)
+
+    def draw(self, result: dict) -> None:
+        p, q = result["p"], result["q"]
+        for bar, value in zip(self.p_bars, p, strict=True):
+            bar.set_height(value)
+        for bar, value in zip(self.q_bars, q, strict=True):
+            bar.set_height(value)
+
+        left = np.concatenate([[0.0], np.cumsum(p)[:-1]])
+        sp, sq = result["surprise_p"], result["surprise_q"]
+        for i, name in enumerate(OUTCOMES):
+            x0, w = left[i], p[i]
+            low, high = sorted((sp[i], sq[i]))
+            self.ideal[i].set_bounds(x0, 0, w, low)
+            extra = sq[i] > sp[i]
+            patch = self.excess[i]
+            patch.set_bounds(x0, low, w, high - low)
+            patch.set_facecolor(EXTRA_COLOR if extra else "white")
+            patch.set_alpha(0.8 if extra else None)
+            patch.set_edgecolor(SAVED_COLOR)
+            patch.set_hatch(None if extra else "////")
+            patch.set_linewidth(0)
+            self.paid[i].set_data([x0, x0 + w], [sq[i], sq[i]])
+            self.ideal_top[i].set_data([x0, x0 + w], [sp[i], sp[i]])
+            self.block_labels[i].set_position((x0 + w / 2, 0.06))
+            self.block_labels[i].set_text(name)
+        self.dividers.set_segments([[[x, 0], [x, 3.2]] for x in left[1:]])
+        self.mean_p.set_ydata([result["entropy_p"]] * 2)
+        self.mean_q.set_ydata([result["cross_pq"]] * 2)
+
+        kls = (result["kl_pq"], result["kl_qp"])
+        bases = [result["entropy_p"], result["entropy_p"], result["entropy_q"], result["entropy_q"]]
+        tops = [result["entropy_p"], result["cross_pq"], result["entropy_q"], result["cross_qp"]]
+        for bar, label, base, top in zip(
+            self.base_bars, self.total_labels, bases, tops, strict=True
+        ):
+            bar.set_height(base)
+            label.set_y(top + 0.03)
+            label.set_text(f"{top:.3f}")
+        for k, (bar, label, kl) in enumerate(zip(self.gap_bars, self.gap_labels, kls, strict=True)):
+            top = tops[2 * k + 1]
+            bar.set_y(bases[2 * k + 1])
+            bar.set_height(kl)
+            label.set_y(top + 0.2)
+            label.set_text(f"KL {kl:.3f}")
+
+    def describe(self, result: dict) -> str:
+        other = "Alice" if result["truth"] == "Bob" else "Bob"
+        q = ", ".join(f"{v:.3f}" for v in result["q"])
+        return (
+            f"Words follow {result['truth']}'s distribution P; the belief Q has moved "
+            f"{result['t']:.2f} of the way to {other}'s, Q = ({q}) over dog, cat, fish, bird. "
+            f"Cross-entropy H(P,Q) = {result['cross_pq']:.3f} bits against the entropy "
+            f"H(P) = {result['entropy_p']:.3f} bits, a gap KL(P‖Q) = {result['kl_pq']:.3f} bits; "
+            f"the other way round H(Q,P) = {result['cross_qp']:.3f} bits, H(Q) = "
+            f"{result['entropy_q']:.3f} bits."
+        )
+
+
+# -- lecture 03: the KL integrand -----------------------------------------------------------------
+
+TARGETS = {"N(0,1)": Gaussian(0.0, 1.0), "bimodal": Mixture.symmetric(2.0)}
+TARGET_NAMES = {"N(0,1)": "P = N(0, 1)", "bimodal": "P = ½N(−2, 1) + ½N(2, 1)"}
+INTEGRAND_LIMITS = (-0.32, 0.8)
+
+
+def _grid_kl(a, b, lo: float, hi: float, points: int = 2401) -> float:
+    """KL(a‖b) in nats by the trapezoid rule on [lo, hi] (it must hold all but ~0 of a's mass).
+
+    For the smooth, Gaussian-tailed integrands here the trapezoid rule converges very fast;
+    the tests check it against ``scipy.integrate.quad``.
+    """
+    x = np.linspace(lo, hi, points)
+    log_a = a.logpdf(x)
+    return float(np.trapezoid(np.exp(log_a) * (log_a - b.logpdf(x)), x))
+
+
+def _mass_interval(d) -> tuple[float, float]:
+    """An interval holding all but < 1e-30 of the mass of a Gaussian or a mixture."""
+    if isinstance(d, Mixture):
+        mus = np.array([c.mean for c in d.components])
+        stds = np.array([c.std for c in d.components])
+        return float((mus - 12 * stds).min()), float((mus + 12 * stds).max())
+    return d.mean - 12 * d.std, d.mean + 12 * d.std
+
+
+class KLIntegrandExplorer(Explorer):
+    """The integrand p(x) log(p(x)/q(x)) of KL(P‖Q), shaded, as the Gaussian Q moves.
+
+    P is fixed (N(0, 1), or the bimodal ½N(−2, 1) + ½N(2, 1) of lecture 04); Q = N(μ, σ²).
+    Where p > q the integrand is positive (purple: Q under-believes what happens), where
+    q > p negative (green); the net area is KL(P‖Q) ≥ 0. Both KL(P‖Q) and KL(Q‖P) are printed,
+    in closed form for Gaussians and by fine-grid quadrature for the mixture: they differ,
+    e.g. KL(N(0,1)‖N(1,2²)) = 0.443 but KL(N(1,2²)‖N(0,1)) = 1.307 nats.
+    Introduced in lecture 03 (KL divergence).
+    """
+
+    name = "kl_integrand"
+    title = "The KL integrand p log(p/q) as Q moves"
+    params = {
+        "target": {"options": list(TARGETS), "value": "N(0,1)", "label": "target P"},
+        "mu": {"min": -2.0, "max": 2.0, "value": 1.0, "step": 0.1, "label": "μ of Q"},
+        "sigma": {"min": 0.5, "max": 3.0, "value": 2.0, "step": 0.05, "label": "σ of Q"},
+    }
+    # Q at −μ mirrors Q at μ for both (symmetric) targets, so the book needs few negative μ.
+    book_values = {
+        "mu": [-2.0, -1.0, 0.0, 0.5, 1.0, 1.5, 2.0],
+        "sigma": [0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0],
+    }
+    figsize = (8.4, 3.1)
+
+    _X = np.linspace(-6, 6, 721)
+
+    @staticmethod
+    def compute(target: str, mu: float, sigma: float) -> dict:
+        p, q = TARGETS[target], Gaussian(mu, sigma)
+        x = KLIntegrandExplorer._X
+        log_p, log_q = p.logpdf(x), q.logpdf(x)
+        # The areas on either side of zero, on a grid holding all of P's mass.
+        wide = np.linspace(*_mass_interval(p), 2401)
+        log_p_wide = p.logpdf(wide)
+        f_wide = np.exp(log_p_wide) * (log_p_wide - q.logpdf(wide))
+        positive = float(np.trapezoid(np.clip(f_wide, 0, None), wide))
+        negative = float(np.trapezoid(np.clip(f_wide, None, 0), wide))
+        if isinstance(p, Gaussian):
+            forward, reverse = gaussian_kl(p, q), gaussian_kl(q, p)
+        else:
+            forward = positive + negative
+            reverse = _grid_kl(q, p, *_mass_interval(q))
+        integrand = np.exp(log_p) * (log_p - log_q)
+        return {
+            "target": target,
+            "mu": mu,
+            "sigma": sigma,
+            "p": np.exp(log_p),
+            "q": np.exp(log_q),
+            "integrand": integrand,
+            "positive_area": positive,
+            "negative_area": negative,
+            "peak": float(integrand.max()),
+            "kl_forward": forward,
+            "kl_reverse": reverse,
+        }
+
+    def build(self, figure) -> None:
+        dens, integ = figure.subplots(1, 2)
+        x, zeros = self._X, np.zeros_like(self._X)
+        box = {
+            "boxstyle": "round,pad=0.25",
+            "facecolor": "white",
+            "edgecolor": "none",
+            "alpha": 0.85,
+        }
+        self.p_fill = self.animated(
+            dens.fill_between(x, zeros, color=plotting.P_COLOR, alpha=0.15, lw=0)
+        )
+        self.p_line = self.animated(dens.plot(x, zeros, color=plotting.P_COLOR)[0])
+        self.q_line = self.animated(dens.plot(x, zeros, color=plotting.Q_COLOR)[0])
+        self.p_name = self.animated(
+            dens.text(
+                0.02,
+                0.97,
+                "",
+                transform=dens.transAxes,
+                va="top",
+                fontsize=8.5,
+                color=plotting.P_COLOR,
+                bbox=box,
+            )
+        )
+        self.q_name = self.animated(
+            dens.text(
+                0.02,
+                0.86,
+                "",
+                transform=dens.transAxes,
+                va="top",
+                fontsize=8.5,
+                color=plotting.Q_COLOR,
+                bbox=box,
+            )
+        )
+        dens.set_xlim(-6, 6)
+        dens.set_ylim(0, 0.95)
+        dens.set_xlabel("x")
+        dens.set_ylabel("density")
+        dens.set_title("target P and model Q")
+
+        self.pos_fill = self.animated(
+            integ.fill_between(x, zeros, color=EXTRA_COLOR, alpha=0.6, lw=0)
+        )
+        self.neg_fill = self.animated(
+            integ.fill_between(x, zeros, color=SAVED_COLOR, alpha=0.6, lw=0)
+        )
+        self.curve = self.animated(integ.plot(x, zeros, color="#333333", lw=1.3)[0])
+        integ.axhline(0, color=GREY, lw=0.8)
+        self.kl_text = self.animated(
+            integ.text(
+                0.02,
+                0.97,
+                "",
+                transform=integ.transAxes,
+                va="top",
+                fontsize=8.5,
+                linespacing=1.5,
+                bbox=box,
+            )
+        )
+        integ.set_xlim(-6, 6)
+        integ.set_ylim(*INTEGRAND_LIMITS)
+        integ.set_xlabel("x")
+        integ.set_ylabel("p log(p/q) (nats per unit x)")
+        integ.set_title("integrand of KL(P‖Q): its net area")
+
+    def draw(self, result: dict) -> None:
+        x, f = self._X, result["integrand"]
+        self.p_line.set_ydata(result["p"])
+        self.p_fill.set_data(x, 0, result["p"])
+        self.q_line.set_ydata(result["q"])
+        self.p_name.set_text(TARGET_NAMES[result["target"]])
+        self.q_name.set_text(f"Q = N({result['mu']:.2f}, {result['sigma']:.2f}²)")
+        self.pos_fill.set_data(x, 0, np.clip(f, 0, None))
+        self.neg_fill.set_data(x, np.clip(f, None, 0), 0)
+        self.curve.set_ydata(f)
+        lines = [
+            f"KL(P‖Q) = {result['positive_area']:.3f} − {-result['negative_area']:.3f}"
+            f" = {result['kl_forward']:.3f} nats",
+            f"reverse KL(Q‖P) = {result['kl_reverse']:.3f} nats",
+        ]
+        if result["peak"] > INTEGRAND_LIMITS[1]:
+            lines.append(f"(the curve peaks off scale, at {result['peak']:.2f})")
+        self.kl_text.set_text("\n".join(lines))
+
+    def describe(self, result: dict) -> str:
+        return (
+            f"{TARGET_NAMES[result['target']]} and Q = N({result['mu']:.2f}, "
+            f"{result['sigma']:.2f}²). The integrand p log(p/q) has positive area "
+            f"{result['positive_area']:.3f} and negative area {-result['negative_area']:.3f}, "
+            f"so KL(P‖Q) = {result['kl_forward']:.3f} nats; the reverse KL(Q‖P) = "
+            f"{result['kl_reverse']:.3f} nats."
+        )
+
+
+# -- lecture 03: Monte Carlo estimators -----------------------------------------------------------
+
+MUS = [0.1, 0.25, 0.5, 1.0, 2.0]
+SAMPLE_SIZES = [10, 30, 100, 300, 1000]
+REPEATS = 1000
+SPREAD_SEED = 2020
+WINDOW = (-1.0, 3.0)  # the violins show estimates ÷ true KL in this range
+ESTIMATOR_COLORS = {
+    "k1": plotting.PALETTE["vermillion"],
+    "k2": plotting.PALETTE["purple"],
+    "k3": plotting.PALETTE["green"],
+}
+_Y = np.linspace(*WINDOW, 241)  # where the violins' densities are evaluated
+_N_CURVE = np.geomspace(8, 1300, 120)
+
+
+@cache
+def _spread(mu: float, n: int) -> dict:
+    """The repeated estimates for q = N(0, 1), p = N(μ, 1); the seed comes from (μ, n) only."""
+    rng = np.random.default_rng([SPREAD_SEED, round(mu * 1000), n])
+    return estimators.estimator_spread(Gaussian(0.0, 1.0), Gaussian(mu, 1.0), n, REPEATS, rng)
+
+
+def _violin(relative: np.ndarray) -> np.ndarray:
+    """Gaussian kernel density of the estimates (÷ KL) on ``_Y``, scaled to a maximum of 1.
+
+    The bandwidth is Silverman's robust rule, 0.9 min(std, IQR/1.34) N^(−1/5), which copes
+    with the heavy right tail of k3 at large μ.
+    """
+    q75, q25 = np.percentile(relative, [75, 25])
+    scale = min(relative.std(), (q75 - q25) / 1.34) or relative.std() or 1e-3
+    bandwidth = 0.9 * scale * relative.size ** (-0.2)
+    z = (_Y[:, None] - relative[None, :]) / bandwidth
+    density = np.exp(-0.5 * z * z).sum(axis=1)
+    return density / density.max() if density.max() > 0 else density
+
+
+@cache
+def _summary(mu: float, n: int) -> dict:
+    """Everything the estimator explorer shows for (μ, n), computed once and cached."""
+    kl = mu * mu / 2
+    exact = estimators.gaussian_shift_moments(mu)
+    stats = {}
+    for name in estimators.ESTIMATORS:
+        s = _spread(mu, n)[name]
+        relative = s["estimates"] / kl
+        e = exact[name]
+        stats[name] = {
+            "mean": s["mean"],
+            "std": s["std"],
+            "bias": s["bias"],
+            "estimates": s["estimates"],
+            "violin": _violin(relative),
+            "above": float(np.mean(relative > WINDOW[1])),
+            "below": float(np.mean(relative < WINDOW[0])),
+            "negative": float(np.mean(relative < 0)),
+            "rms_curve": np.sqrt(e["bias"] ** 2 + e["std"] ** 2 / _N_CURVE) / kl,
+            "rms_points": np.array(
+                [
+                    np.sqrt(np.mean((_spread(mu, m)[name]["estimates"] - kl) ** 2)) / kl
+                    for m in SAMPLE_SIZES
+                ]
+            ),
+        }
+    return {"mu": mu, "n": n, "kl": kl, "stats": stats}
+
+
+class EstimatorSpreadExplorer(Explorer):
+    """Spread of the k1, k2, k3 Monte Carlo estimates of KL(q‖p) against the sample size.
+
+    q = N(0, 1), p = N(μ, 1), true KL(q‖p) = μ²/2. For each (μ, n) the explorer repeats the
+    estimate from n samples of q 1000 times (fixed seeds, so the figure is reproducible) and
+    shows the distribution of the estimates divided by the true KL: k1 = −log r is unbiased but
+    spreads widely (std/KL = 2/μ per sample) and goes negative; k2 = ½(log r)² is tight but
+    biased (bias/KL = μ²/4); k3 = (r − 1) − log r is unbiased, never negative and tight. The
+    right panel shows the root-mean-square error against n: it falls like 1/√n for k1 and k3,
+    but levels off at the bias for k2. (At μ = 2 the simulated k3 errors scatter about the
+    exact line: its variance comes from rare, very large r, which 1000 repeats sample
+    poorly.) Introduced in lecture 03 (KL divergence), after Schulman (2020).
+    """
+
+    name = "kl_estimators"
+    title = "Monte Carlo estimates of KL(q‖p): bias and spread of k1, k2, k3"
+    params = {
+        "mu": {"options": MUS, "value": 1.0, "label": "μ of p = N(μ, 1)"},
+        "n": {"options": SAMPLE_SIZES, "value": 100, "label": "samples per estimate n"},
+    }
+    figsize = (8.4, 3.3)
+
+    @staticmethod
+    def compute(mu: float, n: int) -> dict:
+        return _summary(mu, n)
+
+    def build(self, figure) -> None:
+        # Fill the caches for every control value once (a few tenths of a second), so that
+        # moving a control only looks results up.
+        for mu in MUS:
+            for n in SAMPLE_SIZES:
+                _summary(mu, n)
+        violins, errors = figure.subplots(1, 2, width_ratios=[1.4, 1])
+        self.violins, self.means, self.overflow, self.stat_text = {}, {}, {}, {}
+        for i, name in enumerate(estimators.ESTIMATORS):
+            color = ESTIMATOR_COLORS[name]
+            self.violins[name] = self.animated(
+                violins.add_patch(
+                    Polygon(np.zeros((2, 2)), facecolor=color, alpha=0.55, edgecolor=color, lw=1.2)
+                )
+            )
+            self.means[name] = self.animated(violins.plot([], [], "D", color="black", ms=4.5)[0])
+            self.overflow[name] = (
+                self.animated(
+                    violins.text(i, WINDOW[1] + 0.05, "", ha="center", va="bottom", fontsize=7.5)
+                ),
+                self.animated(
+                    violins.text(i, WINDOW[0] - 0.05, "", ha="center", va="top", fontsize=7.5)
+                ),
+            )
+            self.stat_text[name] = self.animated(
+                violins.text(
+                    i,
+                    WINDOW[0] - 0.4,
+                    "",
+                    ha="center",
+                    va="top",
+                    fontsize=7.5,
+                    color=color,
+                    linespacing=1.3,
+                )
+            )
+        violins.axhline(1, color="black", lw=1.2, ls="--")
+        violins.axhline(0, color=GREY, lw=0.8)
+        # A column right of the violins holds the labels of the line and of the numbers.
+        violins.text(2.58, 1.06, "true KL", ha="left", va="bottom", fontsize=7.5)
+        self.kl_label = self.animated(
+            violins.text(2.58, 0.94, "", ha="left", va="top", fontsize=7.5)
+        )
+        violins.text(
+            2.6,
+            WINDOW[0] - 0.4,
+            "as % of\nthe true KL",
+            ha="left",
+            va="top",
+            fontsize=7.5,
+            color=GREY,
+            linespacing=1.3,
+        )
+        violins.set_xticks(
+            range(3), ["k1\n−log r", "k2\n½ (log r)²", "k3\n(r − 1) − log r"], fontsize=8
+        )
+        violins.xaxis.set_ticks_position("top")
+        violins.tick_params(axis="x", length=0)
+        violins.spines["bottom"].set_visible(False)
+        violins.set_xlim(-0.5, 3.3)
+        violins.set_ylim(WINDOW[0] - 1.25, WINDOW[1] + 0.3)
+        violins.set_yticks(np.arange(WINDOW[0], WINDOW[1] + 0.5, 1))
+        violins.set_ylabel(f"estimate ÷ true KL ({REPEATS} repeats)")
+        violins.grid(axis="x", visible=False)
+
+        self.curves, self.points = {}, {}
+        for name in estimators.ESTIMATORS:
+            color = ESTIMATOR_COLORS[name]
+            self.curves[name] = self.animated(
+                errors.plot(_N_CURVE, _N_CURVE, color=color, lw=1.6, label=name)[0]
+            )
+            self.points[name] = self.animated(
+                errors.plot(SAMPLE_SIZES, SAMPLE_SIZES, "o", color=color, ms=4.5, mfc="white")[0]
+            )
+        self.current = self.animated(errors.axvline(100, color=GREY, lw=1, ls=":"))
+        errors.set_xscale("log")
+        errors.set_yscale("log")
+        errors.set_xlim(_N_CURVE[0], _N_CURVE[-1])
+        errors.set_ylim(0.01, 30)
+        errors.set_xticks(SAMPLE_SIZES, [str(n) for n in SAMPLE_SIZES])
+        errors.minorticks_off()
+        errors.set_yticks([0.01, 0.1, 1, 10], ["0.01", "0.1", "1", "10"])
+        errors.set_xlabel("samples per estimate n (log scale)")
+        errors.set_ylabel("rms error ÷ true KL")
+        errors.set_title("error vs n: lines exact, circles simulated", fontsize=9.5)
+        errors.legend(loc="upper right", ncols=3, handlelength=1.2)
+
+    def draw(self, result: dict) -> None:
+        kl = result["kl"]
+        for i, name in enumerate(estimators.ESTIMATORS):
+            s = result["stats"][name]
+            half = 0.42 * s["violin"]
+            keep = np.flatnonzero(half > 0.004)
+            lo, hi = (keep[0], keep[-1] + 1) if keep.size else (0, 1)
+            ys, xs = _Y[lo:hi], half[lo:hi]
+            outline = np.concatenate(
+                [np.column_stack([i + xs, ys]), np.column_stack([i - xs[::-1], ys[::-1]])]
+            )
+            self.violins[name].set_xy(outline)
+            self.means[name].set_data([i], [np.clip(s["mean"] / kl, *WINDOW)])
+            above, below = self.overflow[name]
+            above.set_text(f"▲ {s['above']:.0%}" if s["above"] > 0 else "")
+            below.set_text(f"▼ {s['below']:.0%}" if s["below"] > 0 else "")
+            self.stat_text[name].set_text(
+                f"bias {s['bias'] / kl:+.0%}\nstd {s['std'] / kl:.0%}\n< 0: {s['negative']:.0%}"
+            )
+            self.curves[name].set_ydata(s["rms_curve"])
+            self.points[name].set_ydata(s["rms_points"])
+        self.current.set_xdata([result["n"]] * 2)
+        self.kl_label.set_text(f"= {kl:.4g} nats")
+
+    def describe(self, result: dict) -> str:
+        kl = result["kl"]
+        parts = [
+            f"{name} has bias {s['bias'] / kl:+.1%} and std {s['std'] / kl:.0%} of the KL"
+            for name, s in result["stats"].items()
+        ]
+        return (
+            f"q = N(0, 1), p = N({result['mu']:g}, 1), true KL(q‖p) = {kl:.4g} nats; "
+            f"{REPEATS} estimates from n = {result['n']} samples each: "
+            + "; ".join(parts)
+            + f". k1 is negative in {result['stats']['k1']['negative']:.0%} of them."
+        )
