@@ -51,7 +51,9 @@ lab: sync
 	$(VENV)/jupyter lab notebooks/
 
 bench: sync
-	@for script in benchmarks/bench_*.py; do $(VENV)/python $$script || true; echo; done
+	@{ echo "Measured by \`make bench\` on a machine with $$(nproc) cores."; echo; \
+	  for script in benchmarks/bench_*.py; do $(VENV)/python $$script || true; echo; done; \
+	} | tee benchmarks/latest.md
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis
