@@ -1,0 +1,214 @@
+"""The lectures as a class meets them: each notebook run in a real JupyterLab, in Chromium.
+
+A JupyterLab server from the project's environment serves a temporary copy of notebooks/
+(see lab_server.py). For each lecture the notebook is opened, its stored outputs cleared and
+every cell run from the Run menu; then no cell may show an error, every explorer must be a
+live widget (not the book's kernel-free fallback, not "Error displaying widget"), and every
+control of every explorer must redraw its figure through the kernel.
+
+Uses the `browser` fixture, so it skips without Chromium, and fails without it under CI.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from lab_server import LabServer
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+LECTURES = sorted(path.name for path in NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+OPEN_TIMEOUT = 60_000  # ms: the page, the notebook and a started kernel
+RUN_TIMEOUT = 120_000  # ms: every cell of one lecture (about 10 s today)
+WIDGET_TIMEOUT = 30_000  # ms: widget views render after the kernel is idle
+REDRAW_TIMEOUT = 20_000  # ms: one control change -> kernel -> new PNG
+
+CODE_PROMPTS = ".jp-Notebook .jp-CodeCell .jp-InputPrompt"
+KERNEL_STATUS = ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator"
+# JupyterLab 4 renders stderr streams and errors (tracebacks) with this MIME type.
+ERROR_OUTPUTS = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+LIVE_EXPLORERS = ".jp-OutputArea-output .coursekit-explorer"
+STATIC_EXPLORERS = ".jp-OutputArea-output .coursekit-static-explorer"
+WIDGET_FAILURES = (
+    "Error displaying widget",  # also "…: model not found"
+    "Loading widget...",  # a view that never got its model
+)
+
+RUN_FINISHED = """
+([prompts, status]) => {
+    const texts = [...document.querySelectorAll(prompts)].map((p) => p.textContent.trim());
+    const indicator = document.querySelector(status);
+    return indicator !== null && indicator.dataset.status === "idle"
+        && texts.some((t) => /^\\[\\d+\\]:$/.test(t)) && !texts.includes("[*]:");
+}
+"""
+IMAGE_DIGEST = """
+async (img) => {
+    const bytes = await (await fetch(img.src)).arrayBuffer();
+    const hash = await crypto.subtle.digest("SHA-256", bytes);
+    return Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+"""
+
+pytestmark = pytest.mark.skipif(not LECTURES, reason="no lecture notebooks")
+
+
+def stored_cells(name: str) -> tuple[int, int]:
+    """(number of cells, number of explorer outputs) of the master notebook."""
+    cells = json.loads((NOTEBOOKS / name).read_text())["cells"]
+    explorers = sum(
+        WIDGET_MIME in output.get("data", {})
+        for cell in cells
+        if cell["cell_type"] == "code"
+        for output in cell.get("outputs", [])
+    )
+    return len(cells), explorers
+
+
+@pytest.fixture(scope="session")
+def lab_server(browser, tmp_path_factory):
+    """JupyterLab on a temporary copy of notebooks/, shut down through its API at the end."""
+    server = LabServer.start(NOTEBOOKS, tmp_path_factory.mktemp("jupyterlab"))
+    yield server
+    server.stop()
+
+
+def open_menu_item(page, menu: str, command: str) -> None:
+    page.locator("#jp-MainMenu .lm-MenuBar-item", has_text=re.compile(f"^{menu}$")).click()
+    page.locator(f".lm-Menu-item[data-command='{command}']").click()
+
+
+@pytest.fixture(scope="module", params=LECTURES)
+def lab_notebook(request, browser, lab_server):
+    """A lecture open in JupyterLab after Edit → Clear Outputs and Run → Run All Cells."""
+    name = request.param
+    cell_count, explorer_count = stored_cells(name)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.lecture = name
+    page.explorer_count = explorer_count
+    page.console_errors = []
+    page.foreign_requests = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+
+    def record(r):
+        if not r.url.startswith((lab_server.url, "data:", "blob:", "about:")):
+            page.foreign_requests.append(r.url)
+
+    page.on("request", record)
+    page.set_default_timeout(OPEN_TIMEOUT)  # actions; each expect() below has its own
+    try:
+        page.goto(lab_server.lab_url(name))
+        cells = page.locator(".jp-Notebook .jp-Cell")
+        expect(cells).to_have_count(cell_count, timeout=OPEN_TIMEOUT)
+        kernel = page.locator(KERNEL_STATUS)
+        expect(kernel).to_have_attribute("data-status", "idle", timeout=OPEN_TIMEOUT)
+
+        # Start from empty outputs, so everything checked below comes from this run.
+        open_menu_item(page, "Edit", "editmenu:clear-all")
+        expect(page.locator(CODE_PROMPTS).filter(has_text=re.compile(r"\d"))).to_have_count(0)
+        expect(page.locator(LIVE_EXPLORERS)).to_have_count(0)
+        expect(page.locator(STATIC_EXPLORERS)).to_have_count(0)
+
+        open_menu_item(page, "Run", "runmenu:run-all")
+        try:
+            page.wait_for_function(
+                RUN_FINISHED, arg=[CODE_PROMPTS, KERNEL_STATUS], timeout=RUN_TIMEOUT, polling=250
+            )
+        except PlaywrightTimeoutError:
+            pytest.fail(
+                f"{name}: Run All Cells did not finish within {RUN_TIMEOUT // 1000} s; kernel "
+                f"{kernel.get_attribute('data-status')}, prompts "
+                f"{page.locator(CODE_PROMPTS).all_inner_texts()}.\n"
+                f"JupyterLab's log:\n{lab_server.log_tail()}"
+            )
+        yield page
+    finally:
+        context.close()
+        lab_server.shutdown_kernels()
+
+
+def test_every_cell_runs_without_error(lab_notebook):
+    page = lab_notebook
+    errors = page.locator(ERROR_OUTPUTS)
+    assert errors.count() == 0, f"{page.lecture}: error output:\n" + "\n---\n".join(
+        errors.all_inner_texts()
+    )
+    prompts = [p.strip() for p in page.locator(CODE_PROMPTS).all_inner_texts()]
+    not_run = [k for k, p in enumerate(prompts) if not re.fullmatch(r"\[\d+\]:", p)]
+    assert not not_run, f"{page.lecture}: code cells {not_run} did not run: {prompts}"
+    assert page.locator(KERNEL_STATUS).get_attribute("data-status") == "idle"
+    assert page.foreign_requests == [], "JupyterLab must work offline"
+
+
+def test_every_explorer_is_a_live_widget(lab_notebook):
+    page = lab_notebook
+    assert page.explorer_count >= 1, f"{page.lecture}: the stored notebook shows no explorer"
+    expect(
+        page.locator(LIVE_EXPLORERS),
+        f"{page.lecture}: live explorers; browser console errors: {page.console_errors}",
+    ).to_have_count(page.explorer_count, timeout=WIDGET_TIMEOUT)
+    outputs = page.locator(".jp-OutputArea-output")
+    for text in WIDGET_FAILURES:
+        failed = outputs.filter(has_text=text)
+        assert failed.count() == 0, f"{page.lecture}: {failed.all_inner_texts()}"
+    assert page.locator(".jupyter-widgets-error-widget").count() == 0
+    # JupyterLab must prefer the widget view: the kernel-free fallback is for the book only.
+    assert page.locator(STATIC_EXPLORERS).count() == 0
+    for k in range(page.explorer_count):
+        explorer = page.locator(LIVE_EXPLORERS).nth(k)
+        assert explorer.locator("img.widget-image").count() == 1, f"explorer {k}: one figure"
+        controls = explorer.locator(".widget-slider, .widget-toggle-buttons")
+        assert controls.count() >= 1, f"explorer {k}: no controls"
+
+
+def test_every_control_redraws_the_figure(lab_notebook):
+    page = lab_notebook
+    explorers = page.locator(LIVE_EXPLORERS)
+    expect(explorers).to_have_count(page.explorer_count, timeout=WIDGET_TIMEOUT)
+    for k in range(explorers.count()):
+        explorer = explorers.nth(k)
+        image = explorer.locator("img.widget-image")
+        controls = explorer.locator(".widget-slider, .widget-toggle-buttons")
+        for c in range(controls.count()):
+            control = controls.nth(c)
+            label = f"{page.lecture}, explorer {k}, control {c}"
+            src, digest = image.get_attribute("src"), image.evaluate(IMAGE_DIGEST)
+            if "widget-slider" in (control.get_attribute("class") or ""):
+                move_slider(control, label)
+            else:
+                pick_other_toggle(control, label)
+            expect(image, label).not_to_have_attribute("src", src, timeout=REDRAW_TIMEOUT)
+            assert image.evaluate(IMAGE_DIGEST) != digest, f"{label}: the figure did not change"
+    assert page.locator(ERROR_OUTPUTS).count() == 0, page.locator(ERROR_OUTPUTS).all_inner_texts()
+
+
+def move_slider(slider, label: str) -> None:
+    """Press End (or Home, at the maximum) on the noUiSlider handle, as a keyboard user would."""
+    handle = slider.locator(".noUi-handle")
+    value = handle.get_attribute("aria-valuenow")
+    at_max = float(value) >= float(handle.get_attribute("aria-valuemax"))
+    key = "Home" if at_max else "End"
+    handle.press(key)
+    expect(handle, f"{label}: {key} did not move the slider").not_to_have_attribute(
+        "aria-valuenow", value, timeout=REDRAW_TIMEOUT
+    )
+
+
+def pick_other_toggle(toggles, label: str) -> None:
+    """Click the first button of a ToggleButtons control that is not selected."""
+    buttons = toggles.locator("button.widget-toggle-button")
+    classes = buttons.evaluate_all("(bs) => bs.map((b) => b.className)")
+    inactive = [k for k, c in enumerate(classes) if "mod-active" not in c.split()]
+    assert inactive, f"{label}: a choice with a single option"
+    other = buttons.nth(inactive[0])
+    other.click()
+    expect(other, f"{label}: the click did not select the button").to_have_class(
+        re.compile(r"\bmod-active\b"), timeout=REDRAW_TIMEOUT
+    )
