@@ -135,3 +135,23 @@ def test_figures_stay_opaque_in_dark_mode(page, server, path):
             image.element_handle(),
         )
         assert opaque, f"image {k} on {path} has transparent pixels"
+
+
+@pytest.mark.parametrize("path", LECTURES)
+def test_launch_buttons_point_at_the_repository(page, server, path):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repository = config["repository"]["url"].removeprefix("https://github.com/")
+    notebook = Path(path).with_suffix(".ipynb").as_posix()
+    page.goto(f"{server}/{path}", wait_until="load")
+    links = [
+        page.locator("a").nth(k).get_attribute("href") or ""
+        for k in range(page.locator("a").count())
+    ]
+    for host in (
+        "mybinder.org",
+        "colab.research.google.com",
+        config["launch_buttons"]["jupyterhub_url"].removeprefix("https://"),
+    ):
+        matching = [link for link in links if host in link]
+        assert matching, f"no launch button for {host}"
+        assert all(repository.split("/")[-1] in link and notebook in link for link in matching)
