@@ -1,6 +1,8 @@
 """The ``coursekit`` command for instructors and maintainers.
 
-coursekit execute notebooks/*.ipynb    re-run master notebooks and store their outputs
+coursekit execute notebooks/*.ipynb                    re-run master notebooks, store outputs
+coursekit student notebooks/ --out student/            write the student copies
+coursekit grade submissions/ --out grades.csv          grade submitted notebooks
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ import argparse
 import sys
 import time
 from pathlib import Path
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def execute_notebook(path: Path, timeout: int = 600) -> float:
@@ -39,34 +43,295 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
 
 
 def _execute(args: argparse.Namespace) -> int:
-    status = 0
+    status = EXIT_OK
     for name in args.notebooks:
         path = Path(name)
         if not path.is_file():
             print(f"{path}: no such notebook", file=sys.stderr)
-            status = 1
+            status = EXIT_PROBLEMS
             continue
         try:
             seconds = execute_notebook(path, timeout=args.timeout)
         except Exception as error:  # report and go on with the next notebook
             print(f"{path}: failed: {type(error).__name__}: {error}", file=sys.stderr)
-            status = 1
+            status = EXIT_PROBLEMS
         else:
             print(f"{path}: executed in {seconds:.1f} s")
     return status
 
 
+def _student(args: argparse.Namespace) -> int:
+    from coursekit.student import MasterNotebookError, notebooks_in, write_student_copies
+
+    missing = [name for name in args.sources if not Path(name).exists()]
+    for name in missing:
+        print(f"coursekit student: {name}: no such file or folder", file=sys.stderr)
+    masters = notebooks_in(args.sources)
+    if missing or not masters:
+        print("coursekit student: no notebooks found in " + " ".join(args.sources), file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        written = write_student_copies(masters, args.out)
+    except MasterNotebookError as error:
+        print(
+            f"coursekit student: nothing written, fix the masters first:\n{error}", file=sys.stderr
+        )
+        return EXIT_PROBLEMS
+    for path in written:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _submissions(sources: list[str]) -> tuple[list[Path], list[str]]:
+    """The notebooks named on the command line (folders: every .ipynb inside, recursively)."""
+    found, missing = [], []
+    for source in map(Path, sources):
+        if source.is_dir():
+            found.extend(
+                sorted(
+                    p
+                    for p in source.rglob("*.ipynb")
+                    if p.is_file() and ".ipynb_checkpoints" not in p.parts
+                )
+            )
+        elif source.is_file():
+            found.append(source)
+        else:
+            missing.append(str(source))
+    return found, missing
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from coursekit import grading
+
+    paths, missing = _submissions(args.notebooks)
+    for name in missing:
+        print(f"coursekit grade: {name}: no such file or folder", file=sys.stderr)
+    if not paths:
+        print("coursekit grade: no notebooks to grade", file=sys.stderr)
+        return EXIT_USAGE
+    csv_path = Path(args.out)
+    json_path = Path(args.json) if args.json else csv_path.with_suffix(".json")
+    feedback = Path(args.feedback) if args.feedback else csv_path.parent / "feedback"
+    start = time.perf_counter()
+    results = grading.grade_batch(
+        paths,
+        jobs=args.jobs,
+        timeout=args.timeout,
+        progress=not args.no_progress,
+        cell_timeout=args.cell_timeout,
+        check_timeout=args.check_timeout,
+        lecture=args.lecture,
+        preload=not args.no_preload,
+    )
+    elapsed = time.perf_counter() - start
+    grading.write_csv(results, csv_path)
+    grading.write_json(
+        results,
+        json_path,
+        timeout=args.timeout,
+        cell_timeout=args.cell_timeout or min(args.timeout, grading.DEFAULT_CELL_TIMEOUT),
+        check_timeout=args.check_timeout,
+    )
+    written = grading.write_feedback(results, feedback)
+    problems = [r for r in results if not r.graded]
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+    print(f"{len(results)} submissions in {elapsed:.0f} s: {summary}")
+    for result in problems:
+        print(f"  {result.name}: {result.status}: {result.reason}")
+    print(f"wrote {csv_path}, {json_path} and {len(written)} feedback files in {feedback}/")
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _positive(kind):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+        return value
+
+    return parse
+
+
+def _lecture(text: str) -> str:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"a lecture number like 01, not {text!r}")
+    return text.zfill(2)
+
+
+MAIN_EPILOG = """\
+examples:
+  coursekit student notebooks/ --out student/
+      write the student copies of every master notebook
+  coursekit grade submissions/ --out grades/grades.csv --jobs 4
+      grade every notebook in submissions/ (recursively); writes grades/grades.csv,
+      grades/grades.json and grades/feedback/<submission>.md
+  coursekit execute notebooks/*.ipynb
+      re-run the master notebooks and store their outputs (as `make notebooks` does)
+
+Run `coursekit COMMAND --help` for the options of a command.
+"""
+
+STUDENT_EPILOG = """\
+A master notebook (named NN-slug.ipynb) holds each exercise's solution in a code cell tagged
+`solution`, between `# BEGIN SOLUTION` and `# END SOLUTION`, followed by `ex.qN.check(...)`.
+The student copy replaces that block by the exercise's placeholder, clears every output and
+the stored widget state, retags the cell `exercise` and unfolds it; all other cells stay as
+they are. Copies are deterministic: rerunning gives identical files.
+
+examples:
+  coursekit student notebooks/ --out student/
+  coursekit student notebooks/01-surprise-and-entropy.ipynb --out handout/
+
+exit status: 0 copies written, 1 a master is broken (the messages say where; nothing is
+written), 2 usage error or no notebooks found.
+"""
+
+GRADE_EPILOG = """\
+Each submission runs top to bottom in its own kernel process, in its own folder. A cell that
+runs longer than --cell-timeout is interrupted and the next cells still run; a submission that
+runs longer than --timeout gets 0 ("timed out"). The answers are then checked in the same
+kernel by a freshly imported checker, which the notebook's code cannot have altered. An
+exception, an infinite loop, a deleted cell or a renamed variable never stops the batch: the
+submission gets its score and the reason.
+
+The lecture of a submission comes from its metadata (set by `coursekit student`), else from a
+file name containing NN-, else from its `exercises.load("NN")` cell; --lecture overrides it.
+
+outputs:
+  CSV       one row per submission: points per question, total, max, status, reason
+  JSON      per submission and question: status, points, mistake, feedback message, plus
+            errors and run time (default: the CSV path with .json)
+  feedback  one Markdown file per submission to hand back (default: feedback/ next to the CSV)
+
+statuses: "graded", "graded with errors" (some cells raised or were stopped; the score
+stands), "timed out", "failed" (not a notebook, the kernel died, or the checker failed).
+
+examples:
+  coursekit grade submissions/ --out grades.csv
+  coursekit grade alice.ipynb bob.ipynb --out out/grades.csv --json out/results.json \\
+      --timeout 120 --jobs 2 --lecture 01
+
+exit status: 0 every submission graded, 1 reports written but some submissions timed out or
+failed (see the reason column), 2 usage error or no notebooks found.
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from coursekit import __version__
+    from coursekit.grading import CHECK_TIMEOUT, DEFAULT_CELL_TIMEOUT, DEFAULT_TIMEOUT
+
     parser = argparse.ArgumentParser(
         prog="coursekit",
-        description="Tools for the course 'From surprise to variational inference'.",
+        description="Tools for the course 'From surprise to variational inference': student\n"
+        "copies of the lecture notebooks, grading of submissions, re-running the masters.",
+        epilog=MAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    student = commands.add_parser(
+        "student",
+        help="write student copies of master notebooks (solutions replaced, outputs cleared)",
+        description="Write the student copy of each master notebook: every solution replaced\n"
+        "by its exercise's placeholder, outputs cleared.",
+        epilog=STUDENT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    student.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SRC",
+        help="master notebooks, or folders whose *.ipynb files are masters",
+    )
+    student.add_argument(
+        "--out", required=True, metavar="DIR", help="folder for the copies (same file names)"
+    )
+    student.set_defaults(handler=_student)
+
+    grade = commands.add_parser(
+        "grade",
+        help="run and grade submitted notebooks; write a CSV, a JSON report and feedback",
+        description="Grade submitted notebooks: run each in its own kernel with time limits,\n"
+        "check its answers with a fresh checker, and write the reports.",
+        epilog=GRADE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    grade.add_argument(
+        "notebooks",
+        nargs="+",
+        metavar="NOTEBOOK",
+        help="submitted notebooks, or folders to search for *.ipynb (recursively)",
+    )
+    grade.add_argument(
+        "--out", required=True, metavar="CSV", help="the grades table to write (CSV)"
+    )
+    grade.add_argument(
+        "--json", metavar="FILE", help="the detailed report (default: CSV path with .json)"
+    )
+    grade.add_argument(
+        "--feedback",
+        metavar="DIR",
+        help="folder for one feedback file per submission (default: feedback/ next to the CSV)",
+    )
+    grade.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
+        help=f"time limit per submission in seconds (default: {DEFAULT_TIMEOUT})",
+    )
+    grade.add_argument(
+        "--cell-timeout",
+        type=_positive(float),
+        metavar="S",
+        help=f"time limit per cell in seconds (default: {DEFAULT_CELL_TIMEOUT}, at most --timeout)",
+    )
+    grade.add_argument(
+        "--check-timeout",
+        type=_positive(float),
+        default=CHECK_TIMEOUT,
+        metavar="S",
+        help=f"time limit for checking one answer in seconds (default: {CHECK_TIMEOUT})",
+    )
+    grade.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive(int),
+        metavar="N",
+        help="submissions graded at the same time (default: one per CPU)",
+    )
+    grade.add_argument(
+        "--lecture",
+        type=_lecture,
+        metavar="NN",
+        help="grade every submission as this lecture (default: found per submission)",
+    )
+    grade.add_argument(
+        "--no-progress", action="store_true", help="do not show the progress bar on stderr"
+    )
+    grade.add_argument(
+        "--no-preload",
+        action="store_true",
+        help="start every kernel from scratch instead of forking a preloaded one (slower)",
+    )
+    grade.set_defaults(handler=_grade)
+
     execute = commands.add_parser(
         "execute",
         help="re-run master notebooks and store their outputs in place",
-        description="Run each notebook top to bottom in a fresh kernel and save it with its "
+        description="Run each notebook top to bottom in a fresh kernel and save it with its\n"
         "outputs, as `make test` (nbval) and the book expect.",
+        epilog="example:\n  coursekit execute notebooks/*.ipynb\n\nexit status: 0 all "
+        "notebooks ran, 1 a notebook is missing or failed.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     execute.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", help="notebooks to run")
     execute.add_argument(
@@ -85,8 +350,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
-        return 0
-    return args.handler(args)
+        return EXIT_OK
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -1,0 +1,141 @@
+"""Time `coursekit grade` on 50 submissions of lecture 01, and one check call per question.
+
+Run with ``uv run --locked python benchmarks/bench_grading.py``. Prints markdown tables and
+never fails. The submissions are copies of the master notebook (every answer right) and, one in
+five, of its student copy (nothing attempted), each in a folder of its own as an instructor
+would collect them. Goals: 50 submissions with ``--jobs 2`` in under 120 s on a 2-core machine;
+a check call in the notebook (``ex.qN.check(answer)``) under 50 ms.
+"""
+
+import os
+import resource
+import shutil
+import tempfile
+import time
+import traceback
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+MASTER = ROOT / "notebooks" / "01-surprise-and-entropy.ipynb"
+SUBMISSIONS = 50
+JOBS = 2
+GOAL_SECONDS = 120
+CHECK_GOAL_MS = 50
+COMPARE = 6  # submissions graded with and without preloaded kernels
+
+
+def make_submissions(folder: Path, count: int) -> list[Path]:
+    import nbformat
+
+    from coursekit.student import make_student_copy
+
+    master = nbformat.read(MASTER, as_version=4)
+    student = make_student_copy(MASTER)
+    paths = []
+    for i in range(count):
+        path = folder / f"student{i:02d}" / MASTER.name
+        path.parent.mkdir(parents=True)
+        nbformat.write(student if i % 5 == 4 else master, path)
+        paths.append(path)
+    return paths
+
+
+def bench_batch(paths: list[Path], jobs: int, preload: bool = True) -> tuple[float, float, list]:
+    """Wall seconds, CPU seconds (grader, preloader and kernels) and the results."""
+    from coursekit.grading import grade_batch
+
+    cpu = time.process_time()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    results = grade_batch(paths, jobs=jobs, timeout=300, progress=False, preload=preload)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = time.process_time() - cpu
+    # The preloader, and kernels started from scratch, are children of this process; the
+    # kernels forked by the preloader are not, so their own count is added.
+    cpu += (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    if preload:
+        cpu += sum(r.kernel_cpu or 0.0 for r in results)
+    return wall, cpu, results
+
+
+def bench_checks(repeats: int = 51) -> list[tuple[str, float]]:
+    """Median time of ``ex.qN.check(answer)`` with the reference answer, per question."""
+    from coursekit import exercises
+
+    ex = exercises.load("01")
+    rows = []
+    for exercise in ex:
+        namespace = {"np": np}
+        exec(exercise.solution_code, namespace)
+        answer = namespace[exercise.variable]
+        exercise.check(answer)  # warm-up
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            exercise.check(answer)
+            times.append(time.perf_counter() - start)
+        rows.append((exercise.key, 1000 * float(np.median(times))))
+    return rows
+
+
+def main() -> None:
+    print("## Grading throughput (lecture 01)\n")
+    print(
+        f"{os.cpu_count()} CPUs; goal: {SUBMISSIONS} submissions with --jobs {JOBS} in under "
+        f"{GOAL_SECONDS} s\n"
+    )
+    folder = Path(tempfile.mkdtemp(prefix="bench-grading-"))
+    try:
+        paths = make_submissions(folder, SUBMISSIONS)
+        print(
+            "| kernels | submissions | jobs | total s | s per submission | CPU s | "
+            "CPU s / jobs | graded | goal |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+        load = os.getloadavg()[0]
+        scores = None
+        for preload, subset in ((True, paths), (True, paths[:COMPARE]), (False, paths[:COMPARE])):
+            seconds, cpu, results = bench_batch(subset, JOBS, preload=preload)
+            load = max(load, os.getloadavg()[0])
+            graded = sum(r.graded for r in results)
+            scores = scores or Counter(f"{r.points:g}/{r.max_points:g}" for r in results)
+            goal = ""
+            if len(subset) == SUBMISSIONS:
+                met = seconds < GOAL_SECONDS and graded == len(subset)
+                goal = f"< {GOAL_SECONDS} s: {'met' if met else '**missed**'}"
+            print(
+                f"| {'preloaded' if preload else 'from scratch'} | {len(subset)} | {JOBS} | "
+                f"{seconds:.1f} | {seconds / len(subset):.2f} | {cpu:.1f} | {cpu / JOBS:.1f} | "
+                f"{graded} | {goal} |"
+            )
+        busy = " (more than the CPUs: other processes slowed this run)" if load > JOBS else ""
+        print(
+            "\nCPU s counts the grader, the preloader and every kernel; CPU s / jobs is the time "
+            f"on {JOBS} otherwise idle cores if the work packed perfectly. Load average seen: "
+            f"up to {load:.1f} on {os.cpu_count()} CPUs{busy}. Scores of the {SUBMISSIONS}: "
+            + ", ".join(f"{score} × {n}" for score, n in sorted(scores.items()))
+            + "."
+        )
+    except Exception:  # a benchmark never fails the build
+        traceback.print_exc()
+        print("\n(grading benchmark failed)")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    print(f"\n## One check call, median (goal < {CHECK_GOAL_MS} ms)\n")
+    try:
+        print("| question | ms | goal |")
+        print("|---|---:|---|")
+        for key, ms in bench_checks():
+            print(f"| {key} | {ms:.3f} | {'met' if ms < CHECK_GOAL_MS else '**missed**'} |")
+    except Exception:
+        traceback.print_exc()
+        print("\n(check benchmark failed)")
+
+
+if __name__ == "__main__":
+    main()
