@@ -8,12 +8,13 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON_PREFERENCE := only-system
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help sync book test lint unit notebooks nbval browser lab bench clean
+.PHONY: help sync book student test lint unit notebooks nbval browser lab bench clean
 
 help:
 	@echo "make book       build the book into _build/html (warnings are errors)"
 	@echo "make test       lint, unit and property tests, nbval, the book, browser tests"
 	@echo "make lab        open the notebooks in JupyterLab"
+	@echo "make student    write the student copies and their zip into _build/student"
 	@echo "make bench      print the speed tables (never fails a build)"
 	@echo "make notebooks  re-execute the master notebooks in place (after editing them)"
 	@echo "make clean      remove build outputs"
@@ -25,8 +26,16 @@ help:
 sync: $(if $(findstring .tools/bin/uv,$(UV)),.tools/bin/uv)
 	$(UV) sync --locked
 
-book: sync
+book: student
 	$(VENV)/jupyter-book build . -W -n --keep-going
+
+# Student copies (solutions replaced by placeholders, outputs cleared) and a zip of them,
+# which the book's introduction offers for download.
+STUDENT := _build/student
+student: sync
+	rm -rf $(STUDENT)
+	$(VENV)/coursekit student notebooks --out $(STUDENT)/surprise-to-vi-notebooks
+	cd $(STUDENT) && ../../$(VENV)/python -m zipfile -c surprise-to-vi-notebooks.zip surprise-to-vi-notebooks
 
 lint: sync
 	$(VENV)/ruff check .

@@ -250,3 +250,16 @@ def test_master_notebooks_store_only_passing_checks():
             assert any(t.startswith("✓") for t in texts), (path.name, cell["source"])
             checks += 1
         assert checks >= 4, path.name
+
+
+def test_two_mistakes_at_once_are_both_named():
+    result = fresh("01", "q2").check(np.log(1 / 52))  # nats, and the minus sign lost
+    assert result.mistake == "nats instead of bits + missing minus sign"
+    assert "in nats" in result.message and "wrong sign" in result.message
+
+    def naive_nats(p):  # natural log and 0 log 0 = nan: only the log is a transformation
+        p = np.asarray(p)[np.asarray(p) > 0]
+        return np.sum(p * np.log(p))
+
+    result = fresh("01", "q3").check(naive_nats)
+    assert result.mistake == "nats instead of bits + missing minus sign"

@@ -20,13 +20,14 @@ Introduced with the exercises of lecture 01 (Surprise and entropy).
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from coursekit.exercises.mistakes import Rule, close
+from coursekit.exercises.mistakes import Mistake, Rule, close
 
 CORRECT, INCORRECT, NOT_ATTEMPTED = "correct", "incorrect", "not attempted"
 NEAR_MISS = 0.02  # relative error below which a wrong number is called "close"
@@ -278,7 +279,7 @@ class ValueExercise(Exercise):
         if close(value, expected, rtol=self.rtol):
             unit = f" {self.unit}" if self.unit else ""
             return self._result(CORRECT, f"{format_number(value)}{unit} is right.")
-        for rule in self.mistakes:
+        for rule in _with_pairs(self.mistakes):
             if rule.explains(value, self.args, self.reference, expected):
                 return self._result(INCORRECT, rule.message, rule.name)
         near = _near_miss(value, expected)
@@ -371,7 +372,7 @@ class FunctionExercise(Exercise):
                 CORRECT,
                 f"Your function agrees with the reference on all {len(outputs)} test cases.",
             )
-        for rule in self.mistakes:
+        for rule in _with_pairs(self.mistakes):
             if all(rule.explains(v, a, self.reference, e) for a, v, e in failing):
                 return self._result(INCORRECT, rule.message, rule.name)
         args, value, expected = failing[0]
@@ -470,6 +471,22 @@ class ChoiceExercise(Exercise):
         if len(messages) < len(self.options) - 1:
             problems.append(f"{self.key}: two wrong options share one explanation")
         return problems
+
+
+def _with_pairs(rules: Sequence[Rule]):
+    """The rules, then every two transformation rules made together (both orders).
+
+    Students often make two mistakes at once (nats *and* a lost minus sign); the pair is
+    recognised and both messages are shown.
+    """
+    yield from rules
+    transforms = [rule for rule in rules if isinstance(rule, Mistake)]
+    for first, second in itertools.permutations(transforms, 2):
+        yield Mistake(
+            f"{first.name} + {second.name}",
+            f"Two mistakes at once. {first.message} And: {second.message}",
+            lambda reference, f=first, s=second: s.transform(f.transform(reference)),
+        )
 
 
 def _copy(value):
