@@ -45,7 +45,7 @@ unit: sync
 	$(VENV)/pytest tests --ignore=tests/browser
 
 nbval: sync
-	$(VENV)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
+	COURSEKIT_STATIC_EXPLORERS=1 $(VENV)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
 		-p no:cacheprovider notebooks
 
 browser: book

@@ -8,6 +8,7 @@ coursekit grade submissions/ --out grades.csv          grade submitted notebooks
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,6 +26,11 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
     import nbformat
     from nbclient import NotebookClient
 
+    from coursekit.explorers.base import STATIC_VIEWS_VARIABLE
+
+    # Stored outputs are what the book and readers without a kernel see: ask the explorers
+    # for their kernel-free view too (the kernel inherits this environment).
+    os.environ[STATIC_VIEWS_VARIABLE] = "1"
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook,

@@ -137,12 +137,21 @@ def test_live_widget_redraws_when_a_slider_moves(name):
 
 
 @pytest.mark.parametrize("name", EXPLORERS)
-def test_notebook_display_offers_widget_and_kernel_free_views(name):
+def test_notebook_display_offers_widget_and_kernel_free_views(name, monkeypatch):
+    monkeypatch.setenv("COURSEKIT_STATIC_EXPLORERS", "1")
     bundle = EXPLORERS[name]()._repr_mimebundle_()
     assert set(bundle) == {"application/vnd.jupyter.widget-view+json", "text/html", "text/plain"}
     assert "model_id" in bundle["application/vnd.jupyter.widget-view+json"]
     assert not re.search(r"0x[0-9a-f]{6,}", bundle["text/plain"])
     assert "<script>" in bundle["text/html"] and "https://" not in bundle["text/html"]
+
+
+def test_live_sessions_skip_the_kernel_free_view(monkeypatch):
+    monkeypatch.delenv("COURSEKIT_STATIC_EXPLORERS", raising=False)
+    bundle = explorers.CoinExplorer()._repr_mimebundle_()
+    assert set(bundle) == {"application/vnd.jupyter.widget-view+json", "text/plain"}
+    monkeypatch.setenv("COURSEKIT_STATIC_EXPLORERS", "0")
+    assert "text/html" not in explorers.CoinExplorer()._repr_mimebundle_()
 
 
 def test_show_builds_by_name_and_rejects_unknown_names():

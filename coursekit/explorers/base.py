@@ -24,6 +24,7 @@ import base64
 import html
 import itertools
 import json
+import os
 from typing import Any, ClassVar
 
 import numpy as np
@@ -36,6 +37,8 @@ from coursekit import plotting
 MAX_FRAMES = 160
 LIVE_DPI = 96
 BOOK_DPI = 90
+#: Environment variable that asks displayed explorers for their kernel-free view too.
+STATIC_VIEWS_VARIABLE = "COURSEKIT_STATIC_EXPLORERS"
 BOOK_COLORS = 64  # palette size of the book's frames: a third of the bytes, no visible loss
 
 
@@ -223,10 +226,9 @@ class Explorer:
         return _static_page(self.title, self.params, grids, frames, start)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {
-            "text/plain": f"<{self.title}: {self.describe(self.result)}>",
-            "text/html": self.static_html(),
-        }
+        bundle = {"text/plain": f"<{self.title}: {self.describe(self.result)}>"}
+        if static_views_wanted():
+            bundle["text/html"] = self.static_html()
         live = self.widget()._repr_mimebundle_()
         bundle["application/vnd.jupyter.widget-view+json"] = live[
             "application/vnd.jupyter.widget-view+json"
@@ -236,6 +238,17 @@ class Explorer:
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={v!r}" for k, v in self.values.items())
         return f"{type(self).__name__}({settings})"
+
+
+def static_views_wanted() -> bool:
+    """Whether displayed explorers also carry their kernel-free view (pre-rendered frames).
+
+    Rendering the frames takes a second or more per explorer, which a student in JupyterLab
+    (who sees the live widget) should not wait for. The view is wanted where a notebook's
+    outputs are kept for readers without a kernel: the book build (its Sphinx extension sets
+    the variable), ``coursekit execute`` and the nbval run of ``make test``.
+    """
+    return os.environ.get(STATIC_VIEWS_VARIABLE, "") not in ("", "0")
 
 
 def _is_integer_control(spec: dict[str, Any]) -> bool:
