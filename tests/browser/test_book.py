@@ -155,3 +155,17 @@ def test_launch_buttons_point_at_the_repository(page, server, path):
         matching = [link for link in links if host in link]
         assert matching, f"no launch button for {host}"
         assert all(repository.split("/")[-1] in link and notebook in link for link in matching)
+
+
+def test_introduction_offers_the_student_notebooks(page, server):
+    import io
+    import zipfile
+
+    page.goto(f"{server}/book/intro.html", wait_until="load")
+    link = page.locator("a[href$='surprise-to-vi-notebooks.zip']")
+    assert link.count() == 1
+    response = page.request.get(f"{server}/book/{link.get_attribute('href')}")
+    assert response.ok
+    names = zipfile.ZipFile(io.BytesIO(response.body())).namelist()
+    lectures = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    assert sorted(Path(n).name for n in names if n.endswith(".ipynb")) == lectures
