@@ -90,7 +90,7 @@ def test_exercise_solutions_are_collapsed_until_clicked(page, server, path):
 @pytest.mark.parametrize("path", PAGES)
 def test_every_figure_has_meaningful_alt_text(page, server, path):
     open_typeset(page, server, path)
-    images = page.locator("main img")
+    images = page.locator("article.bd-article img")
     for k in range(images.count()):
         alt = (images.nth(k).get_attribute("alt") or "").strip()
         assert len(alt) >= 20, f"image {k} on {path} has alt text {alt!r}"
@@ -112,7 +112,7 @@ def test_figures_stay_opaque_in_dark_mode(page, server, path):
     open_typeset(page, server, path)
     page.evaluate("() => document.documentElement.dataset.theme")
     assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
-    images = page.locator("main img")
+    images = page.locator("article.bd-article img")
     assert images.count() >= 1
     for k in range(images.count()):
         image = images.nth(k)
