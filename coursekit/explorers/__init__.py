@@ -13,6 +13,12 @@ from coursekit.explorers.divergence import (
     KLIntegrandExplorer,
 )
 from coursekit.explorers.entropy import CategoricalExplorer, CoinExplorer, GaussianEntropyExplorer
+from coursekit.explorers.fitting import (
+    ForwardReverseExplorer,
+    MeanFieldExplorer,
+    MLELandscapeExplorer,
+)
+from coursekit.explorers.vi import AlphaFitExplorer, VIStepsExplorer
 
 _EXPLORERS: tuple[type[Explorer], ...] = (
     CoinExplorer,
@@ -21,6 +27,11 @@ _EXPLORERS: tuple[type[Explorer], ...] = (
     CrossEntropyExplorer,
     KLIntegrandExplorer,
     EstimatorSpreadExplorer,
+    ForwardReverseExplorer,
+    MeanFieldExplorer,
+    MLELandscapeExplorer,
+    VIStepsExplorer,
+    AlphaFitExplorer,
 )
 
 

@@ -1,0 +1,91 @@
+"""The explorers of lectures 06 and 07: what they say, against the maths layer.
+
+The generic checks (blitting, controls, kernel-free frames) run over every registered explorer
+in test_explorers.py.
+"""
+
+import numpy as np
+import pytest
+
+from coursekit import explorers
+from coursekit.divergences import alpha_divergence, fit_alpha, hellinger_squared
+from coursekit.explorers.vi import AlphaFitExplorer, VIStepsExplorer
+from coursekit.gaussians import Gaussian, Mixture
+from coursekit.vi import LogisticRegression2D, fit_gaussian_vi
+
+
+def test_registered_under_their_names():
+    available = explorers.available()
+    assert available["vi_steps"] is VIStepsExplorer
+    assert available["alpha_fit"] is AlphaFitExplorer
+
+
+@pytest.fixture(scope="module")
+def vi_steps():
+    return VIStepsExplorer()
+
+
+@pytest.fixture(scope="module")
+def alpha_fit():
+    return AlphaFitExplorer()
+
+
+def test_vi_steps_show_the_seeded_run_and_the_exact_gap(vi_steps):
+    model = LogisticRegression2D()
+    grid = model.grid_posterior()
+    wide = model.grid_posterior(401, 15.0)  # holds the mass of the initial q = N(0, I) too
+    run = fit_gaussian_vi(model, "full", steps=200, rng=0)
+    for step in (0, 20, 200):
+        r = vi_steps.update(step=step, family="full")
+        np.testing.assert_allclose(r["mean"], run.means[step])
+        assert r["elbo"] == pytest.approx(run.elbo[step])
+        assert r["log_evidence"] == pytest.approx(grid.log_evidence, abs=1e-9)
+        assert r["gap"] == pytest.approx(wide.kl_from(r["mean"], r["cov"]), abs=1e-4)
+        assert len(r["trace"]) == step + 1
+        assert f"{r['gap']:.3f} nats" in vi_steps.describe(r)
+    assert vi_steps.update(step=0)["gap"] == pytest.approx(12.035, abs=1e-3)
+    assert vi_steps.update(step=200)["gap"] < 0.03
+
+
+def test_vi_steps_mean_field_stays_about_a_nat_below(vi_steps):
+    full = vi_steps.update(step=200, family="full")
+    mean_field = vi_steps.update(step=200, family="mean_field")
+    assert mean_field["cov"][0, 1] == 0
+    assert 0.8 < mean_field["gap"] < 1.1
+    assert mean_field["gap"] > 30 * full["gap"]
+    assert "mean field" in vi_steps.describe(mean_field)
+
+
+def test_vi_steps_book_frames(vi_steps):
+    grids = vi_steps.frame_values()
+    assert grids["step"] == [0, 5, 10, 20, 40, 80, 120, 200]
+    assert len(grids["step"]) * len(grids["family"]) == 16
+
+
+def test_alpha_fit_slides_from_a_mode_to_moment_matching(alpha_fit):
+    small = alpha_fit.update(alpha=0.01)
+    assert small["mode_seeking"]
+    assert small["q"].mean == pytest.approx(2.98, abs=0.01)
+    assert small["q"].std == pytest.approx(1.02, abs=0.01)
+    assert small["other"].mean == pytest.approx(0, abs=1e-6)  # the central local optimum
+    large = alpha_fit.update(alpha=0.99)
+    assert not large["mode_seeking"] and large["other"] is None
+    assert large["q"].mean == pytest.approx(0, abs=1e-6)
+    assert large["q"].std == pytest.approx(np.sqrt(10), abs=0.01)
+    assert "N(0.00, 3.16²)" in alpha_fit.describe(large)
+
+
+def test_alpha_fit_numbers_come_from_the_maths_layer(alpha_fit):
+    target = Mixture.symmetric(3)
+    r = alpha_fit.update(alpha=0.5)
+    q = fit_alpha(target, 0.5, Gaussian(0, np.sqrt(10)))
+    assert r["q"].std == pytest.approx(q.std, abs=1e-7)
+    assert r["divergence"] == pytest.approx(alpha_divergence(target, q, 0.5), abs=1e-9)
+    assert r["divergence"] == pytest.approx(4 * hellinger_squared(target, q), abs=1e-9)
+    # the best fit switches from the mode to the centre near α ≈ 0.115
+    assert alpha_fit.update(alpha=0.11)["mode_seeking"]
+    assert not alpha_fit.update(alpha=0.12)["mode_seeking"]
+
+
+def test_alpha_fit_book_frames(alpha_fit):
+    assert len(alpha_fit.frame_values()["alpha"]) == 15
