@@ -275,27 +275,20 @@ def _make_control(widgets, name: str, spec: dict[str, Any], value):
         control = widgets.ToggleButtons(
             options=spec["options"], value=value, description=label, style=style
         )
-    elif _is_integer_control(spec):
-        control = widgets.IntSlider(
-            min=spec["min"],
-            max=spec["max"],
-            step=spec["step"],
-            value=value,
-            description=label,
-            style=style,
-            continuous_update=True,
-        )
     else:
-        control = widgets.FloatSlider(
-            min=spec["min"],
-            max=spec["max"],
-            step=spec["step"],
-            value=value,
-            description=label,
-            style=style,
-            continuous_update=True,
-            readout_format=".2f",
-        )
+        numeric = {
+            "min": spec["min"],
+            "max": spec["max"],
+            "step": spec["step"],
+            "value": value,
+            "description": label,
+            "style": style,
+            "continuous_update": True,
+        }
+        if _is_integer_control(spec):
+            control = widgets.IntSlider(**numeric)
+        else:
+            control = widgets.FloatSlider(**numeric, readout_format=".2f")
     control.description_key = name
     return control
 
