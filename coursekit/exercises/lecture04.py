@@ -94,9 +94,7 @@ EXERCISES = ExerciseSet(
                     "variance returned as std",
                     "Your second number is the variance. The function returns the standard "
                     "deviation: take the square root.",
-                    lambda reference: (
-                        lambda *a: reference(*a) * np.array([1.0, reference(*a)[1]])
-                    ),
+                    lambda reference: lambda *a: reference(*a) * np.array([1.0, reference(*a)[1]]),
                 ),
                 m.confused_with(
                     "component variances left out",
@@ -140,8 +138,7 @@ EXERCISES = ExerciseSet(
                 "c": "A narrow Gaussian in the gap puts its mass where p is smallest: both "
                 "KLs are large there. Neither fit ends up between well-separated modes.",
             },
-            hints=["Which direction averages under Q, and so cares about where Q puts its "
-                   "mass?"],
+            hints=["Which direction averages under Q, and so cares about where Q puts its mass?"],
             solution_code='answer_reverse_fit = "b"',
         ),
         "q4": ChoiceExercise(
