@@ -198,7 +198,8 @@ def lecture_of_submission(path: Path, notebook) -> str | None:
     from coursekit.exercises import lectures
 
     available = lectures()
-    for match in _NAME_LECTURE.finditer(path.name):  # "s07-01-surprise.ipynb" is lecture 01
+    # The last "NN-" that names a lecture: "s07-01-surprise.ipynb" is lecture 01.
+    for match in reversed(list(_NAME_LECTURE.finditer(path.name))):
         if match.group(1) in available:
             return match.group(1)
     for cell in notebook.cells:

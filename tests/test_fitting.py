@@ -373,19 +373,6 @@ def test_reverse_fit_to_a_gaussian_is_the_gaussian():
     assert fit_forward_kl(p) == p
 
 
-def test_reverse_fit_is_fast_enough_for_a_slider():
-    import time
-
-    p, init = Mixture.symmetric(5), Gaussian(0.0, 1.0)
-    fit_reverse_kl(p, init)
-    times = []
-    for _ in range(5):
-        start = time.perf_counter()
-        fit_reverse_kl(p, init)
-        times.append(time.perf_counter() - start)
-    assert np.median(times) < 0.1  # the goal is 30 ms; see benchmarks/bench_fitting.py
-
-
 # --- mean field --------------------------------------------------------------------------------
 
 

@@ -261,6 +261,28 @@ def _ellipse_points(cov: np.ndarray, radius: float, n: int = 121) -> np.ndarray:
     return (MF_MEAN[:, None] + radius * np.linalg.cholesky(cov) @ circle).T
 
 
+@lru_cache(maxsize=256)
+def _mean_field_result(rho: float) -> dict:
+    cov = np.array([[1.0, rho], [rho, 1.0]])
+    reverse = fitting.mean_field(MF_MEAN, cov, "reverse")
+    forward = fitting.mean_field(MF_MEAN, cov, "forward")
+    return {
+        "rho": rho,
+        "cov": cov,
+        "reverse": reverse,
+        "forward": forward,
+        "reverse_kl": mvn_kl(reverse.means, reverse.cov, MF_MEAN, cov),
+        "forward_kl": mvn_kl(MF_MEAN, cov, forward.means, forward.cov),
+        # each fit judged by the other direction
+        "reverse_other_kl": mvn_kl(MF_MEAN, cov, reverse.means, reverse.cov),
+        "forward_other_kl": mvn_kl(forward.means, forward.cov, MF_MEAN, cov),
+        "contours": {
+            name: [_ellipse_points(c, radius) for radius in (1.0, 2.0)]
+            for name, c in (("p", cov), ("reverse", reverse.cov), ("forward", forward.cov))
+        },
+    }
+
+
 class MeanFieldExplorer(Explorer):
     """A factorised Gaussian q(x₁)q(x₂) fitted to a correlated Gaussian p in both directions.
 
@@ -281,23 +303,13 @@ class MeanFieldExplorer(Explorer):
 
     @staticmethod
     def compute(rho: float) -> dict:
-        rho = _key(rho)
-        cov = np.array([[1.0, rho], [rho, 1.0]])
-        reverse = fitting.mean_field(MF_MEAN, cov, "reverse")
-        forward = fitting.mean_field(MF_MEAN, cov, "forward")
-        return {
-            "rho": rho,
-            "cov": cov,
-            "reverse": reverse,
-            "forward": forward,
-            "reverse_kl": mvn_kl(reverse.means, reverse.cov, MF_MEAN, cov),
-            "forward_kl": mvn_kl(MF_MEAN, cov, forward.means, forward.cov),
-            # each fit judged by the other direction
-            "reverse_other_kl": mvn_kl(MF_MEAN, cov, reverse.means, reverse.cov),
-            "forward_other_kl": mvn_kl(forward.means, forward.cov, MF_MEAN, cov),
-        }
+        return _mean_field_result(_key(rho))
 
     def build(self, figure) -> None:
+        # Work out every slider position once (about 10 ms), so a move only looks it up.
+        spec = self.params["rho"]
+        for k in range(int(round((spec["max"] - spec["min"]) / spec["step"])) + 1):
+            _mean_field_result(_key(spec["min"] + k * spec["step"]))
         plane, var = figure.subplots(1, 2, width_ratios=[1, 1.05])
         self.p_outer = self.animated(
             plane.fill(*np.zeros((2, 3)), color=plotting.P_COLOR, alpha=0.12, lw=0)[0]
@@ -347,35 +359,32 @@ class MeanFieldExplorer(Explorer):
                 0.03, 0.05, "", transform=var.transAxes, fontsize=8, linespacing=1.45, bbox=BOX
             )
         )
-        var.set_xlim(0, 1)
+        var.set_xlim(-0.02, 1.0)
         var.set_ylim(0, 1.2)
         var.set_xlabel("correlation ρ")
         var.set_ylabel("variance of each factor")
         var.set_title("factor variances and KLs", fontsize=9.5)
 
     def draw(self, result: dict) -> None:
-        cov = result["cov"]
-        outer, inner = _ellipse_points(cov, 2.0), _ellipse_points(cov, 1.0)
+        contours = result["contours"]
+        inner, outer = contours["p"]
         self.p_outer.set_xy(outer)
         self.p_inner.set_xy(inner)
         for line, pts in zip(self.p_lines, (inner, outer), strict=True):
             line.set_data(pts.T)
-        for lines, fit in (
-            (self.reverse_lines, result["reverse"]),
-            (self.forward_lines, result["forward"]),
-        ):
-            for line, radius in zip(lines, (1.0, 2.0), strict=True):
-                line.set_data(_ellipse_points(fit.cov, radius).T)
+        for lines, name in ((self.reverse_lines, "reverse"), (self.forward_lines, "forward")):
+            for line, pts in zip(lines, contours[name], strict=True):
+                line.set_data(pts.T)
         rho = result["rho"]
         self.rho_line.set_xdata([rho, rho])
         self.reverse_dot.set_data([rho], [result["reverse"].variances[0]])
         self.forward_dot.set_data([rho], [result["forward"].variances[0]])
         self.kl_text.set_text(
-            f"reverse fit: KL(q‖p) = {result['reverse_kl']:.3f}  (KL(p‖q) = "
-            f"{result['reverse_other_kl']:.2f})\n"
-            f"forward fit: KL(p‖q) = {result['forward_kl']:.3f}  (KL(q‖p) = "
-            f"{result['forward_other_kl']:.2f})\n"
-            f"−½ ln(1 − ρ²) = {-0.5 * np.log(1 - rho**2):.3f} nats"
+            f"reverse fit: KL(q‖p) = {_kl(result['reverse_kl'])}  (KL(p‖q) = "
+            f"{_num(max(result['reverse_other_kl'], 0.0), 2)})\n"
+            f"forward fit: KL(p‖q) = {_kl(result['forward_kl'])}  (KL(q‖p) = "
+            f"{_num(max(result['forward_other_kl'], 0.0), 2)})\n"
+            f"−½ ln(1 − ρ²) = {_kl(-0.5 * np.log(1 - rho**2))} nats"
         )
 
     def describe(self, result: dict) -> str:
@@ -383,9 +392,9 @@ class MeanFieldExplorer(Explorer):
         return (
             f"p is a Gaussian with means (1, 2), unit variances and correlation ρ = "
             f"{result['rho']:.2f}. The reverse mean-field fit has means (1, 2) and variances "
-            f"{rev.variances[0]:.3f} (= 1 − ρ²), KL(q‖p) = {result['reverse_kl']:.3f} nats; the "
+            f"{rev.variances[0]:.3f} (= 1 − ρ²), KL(q‖p) = {_kl(result['reverse_kl'])} nats; the "
             f"forward fit has variances {fwd.variances[0]:.3f} (the marginals), KL(p‖q) = "
-            f"{result['forward_kl']:.3f} nats."
+            f"{_kl(result['forward_kl'])} nats."
         )
 
 
@@ -464,6 +473,11 @@ class MLELandscapeExplorer(Explorer):
         return _mle_result(int(n), _key(sigma))
 
     def build(self, figure) -> None:
+        # Work out every control setting once (about 0.1 s), so a move only looks it up.
+        spec = self.params["sigma"]
+        for n in SAMPLE_SIZES:
+            for k in range(int(round((spec["max"] - spec["min"]) / spec["step"])) + 1):
+                _mle_result(n, _key(spec["min"] + k * spec["step"]))
         land, hist = figure.subplots(1, 2, width_ratios=[1.3, 1])
         self.cross_line = self.animated(land.plot(_MU_GRID, _MU_GRID, color="black", lw=1.8)[0])
         self.kl_line = self.animated(
