@@ -66,9 +66,16 @@ def test_every_kernel_free_explorer_moves(page, server, path):
             play = explorer.locator("button[data-ck-play]").nth(b)
             before = visible.get_attribute("src")
             play.click()
-            page.wait_for_timeout(700)
-            play.click()
-            assert visible.get_attribute("src") != before, f"explorer {k}: play button {b}"
+            changed = page.wait_for_function(
+                """([root, before]) => {
+                    const img = root.querySelector("img.ck-frame:not([hidden])");
+                    return img && img.getAttribute("src") !== before;
+                }""",
+                arg=[explorer.element_handle(), before],
+                timeout=5_000,
+            )
+            play.click()  # stop
+            assert changed, f"explorer {k}: play button {b}"
 
 
 @pytest.mark.parametrize("path", LECTURES)
