@@ -285,7 +285,7 @@ class KLIntegrandExplorer(Explorer):
     # Q at −μ mirrors Q at μ for both (symmetric) targets, so the book needs few negative μ.
     book_values = {
         "mu": [-2.0, -1.0, 0.0, 0.5, 1.0, 1.5, 2.0],
-        "sigma": [0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0],
+        "sigma": [0.5, 1.0, 1.5, 2.0, 3.0],
     }
     figsize = (8.4, 3.1)
 
