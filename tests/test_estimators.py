@@ -5,8 +5,6 @@ deterministic and would fail by chance with probability < 1e-4 for another seed.
 """
 
 import doctest
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -271,12 +269,3 @@ def test_bad_shift_moments_arguments(args, message):
 def test_docstring_examples():
     result = doctest.testmod(coursekit.estimators)
     assert result.attempted >= 6 and result.failed == 0
-
-
-def test_estimators_module_imports_only_numpy_and_scipy():
-    code = (
-        "import sys, coursekit.estimators\n"
-        "bad = [m for m in ('matplotlib', 'ipywidgets', 'IPython') if m in sys.modules]\n"
-        "assert not bad, bad\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)

@@ -2,7 +2,6 @@
 gradient estimators against their exact moments, and Gaussian VI against the grid posterior."""
 
 import doctest
-import time
 
 import numpy as np
 import pytest
@@ -44,12 +43,7 @@ def logistic():
 @pytest.fixture(scope="module")
 def fits(logistic):
     model, _ = logistic
-    out = {}
-    for family in ("full", "mean_field"):
-        start = time.perf_counter()
-        out[family] = fit_gaussian_vi(model, family)
-        out[family + "_seconds"] = time.perf_counter() - start
-    return out
+    return {family: fit_gaussian_vi(model, family) for family in ("full", "mean_field")}
 
 
 def test_doctests():
@@ -306,7 +300,6 @@ def test_vi_traces_and_determinism(logistic, fits):
     assert fit.elbo[50:].min() > grid.log_evidence - 0.2
     again = fit_gaussian_vi(model, "full", steps=20)
     np.testing.assert_array_equal(again.means, fit.means[:21])
-    assert fits["full_seconds"] < 2 and fits["mean_field_seconds"] < 2
 
 
 # -- bad input -----------------------------------------------------------------------------------
