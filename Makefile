@@ -10,7 +10,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # The course's matrices are tiny: one BLAS thread is faster than a pool (and steadier on 2 cores).
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: help sync book student test lint unit notebooks nbval browser lab bench clean
+.PHONY: help sync js book student test lint unit notebooks nbval browser lab bench clean
 
 help:
 	@echo "make book       build the book into _build/html (warnings are errors)"
@@ -28,6 +28,12 @@ help:
 sync: $(if $(findstring .tools/bin/uv,$(UV)),.tools/bin/uv)
 	$(UV) sync --locked
 
+# JavaScript tools of the tests (KaTeX, axe-core, JupyterHub's proxy), pinned by package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+js: node_modules/.package-lock.json
+
 book: student
 	$(VENV)/jupyter-book build . -W -n --keep-going
 
@@ -43,14 +49,14 @@ lint: sync
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check coursekit tests benchmarks
 
-unit: sync
+unit: sync js
 	$(VENV)/pytest tests --ignore=tests/browser
 
 nbval: sync
-	COURSEKIT_STATIC_EXPLORERS=1 $(VENV)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
+	COURSEKIT_STATIC_EXPLORERS=0 $(VENV)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
 		-p no:cacheprovider notebooks
 
-browser: book
+browser: book js
 	$(VENV)/pytest tests/browser
 
 test: lint unit nbval browser

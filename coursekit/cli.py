@@ -17,20 +17,19 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def execute_notebook(path: Path, timeout: int = 600) -> float:
-    """Run a notebook top to bottom in a fresh kernel and store its outputs in place.
+    """Run a notebook top to bottom in a fresh kernel and store lean outputs in place.
 
-    Widget state is not stored: the book shows each explorer's kernel-free view instead, and
-    stored widget state would make the book load the widget JavaScript from a CDN.
-    Returns the run time in seconds.
+    Each explorer keeps its text and one PNG of its initial state; its live widget view is
+    dropped (no kernel will hold the widget when the file is opened again, and JupyterLab
+    would say "model not found") and its kernel-free frames are not rendered (the book
+    renders them when it executes the notebooks). Returns the run time in seconds.
     """
     import nbformat
     from nbclient import NotebookClient
 
     from coursekit.explorers.base import STATIC_VIEWS_VARIABLE
 
-    # Stored outputs are what the book and readers without a kernel see: ask the explorers
-    # for their kernel-free view too (the kernel inherits this environment).
-    os.environ[STATIC_VIEWS_VARIABLE] = "1"
+    env_before = os.environ.pop(STATIC_VIEWS_VARIABLE, None)
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook,
@@ -41,11 +40,26 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
         record_timing=False,
     )
     start = time.perf_counter()
-    client.execute()
+    try:
+        client.execute()
+    finally:
+        if env_before is not None:
+            os.environ[STATIC_VIEWS_VARIABLE] = env_before
     elapsed = time.perf_counter() - start
-    notebook.metadata.pop("widgets", None)
-    nbformat.write(notebook, path)
+    nbformat.write(lean_notebook(notebook), path)
     return elapsed
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def lean_notebook(notebook):
+    """Drop what a stored notebook cannot use: widget views and widget state."""
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
+    return notebook
 
 
 def _execute(args: argparse.Namespace) -> int:
@@ -166,9 +180,12 @@ def _positive(kind):
 
 
 def _lecture(text: str) -> str:
-    if not text.isdigit():
+    from coursekit.lectures import lecture_number
+
+    number = lecture_number(text) if text.isdigit() else None
+    if number is None:
         raise argparse.ArgumentTypeError(f"a lecture number like 01, not {text!r}")
-    return text.zfill(2)
+    return number
 
 
 MAIN_EPILOG = """\

@@ -71,6 +71,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coursekit.lectures import lecture_number
+
 DEFAULT_TIMEOUT = 300  # seconds per submission
 DEFAULT_CELL_TIMEOUT = 60  # seconds per cell
 CHECK_TIMEOUT = 10  # seconds per question when checking the answers
@@ -185,7 +187,6 @@ def _question(key, status, message, max_points, points=0.0, mistake=None) -> dic
 
 
 # -- finding the lecture ---------------------------------------------------------------------
-_NAME_LECTURE = re.compile(r"(?<!\d)(\d{2})-")
 _LOAD_CALL = re.compile(r"""exercises\.load\(\s*["']?(\d{1,2})\b""")
 
 
@@ -197,11 +198,10 @@ def lecture_of_submission(path: Path, notebook) -> str | None:
         return str(meta["lecture"]).zfill(2)
     from coursekit.exercises import lectures
 
-    available = lectures()
     # The last "NN-" that names a lecture: "s07-01-surprise.ipynb" is lecture 01.
-    for match in reversed(list(_NAME_LECTURE.finditer(path.name))):
-        if match.group(1) in available:
-            return match.group(1)
+    number = lecture_number(path, known=lectures())
+    if number:
+        return number
     for cell in notebook.cells:
         if cell.get("cell_type") == "code":
             found = _LOAD_CALL.search(cell.get("source", ""))

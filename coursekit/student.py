@@ -39,6 +39,8 @@ import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
+from coursekit.lectures import lecture_number
+
 SOLUTION_TAG = "solution"
 EXERCISE_TAG = "exercise"
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
@@ -46,17 +48,10 @@ BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 FOLDING_TAGS = ("hide-cell", "hide-input", "hide-output")
 
 _CHECK_CALL = re.compile(r"\bex\.([A-Za-z_]\w*)\.check\s*\(")
-_LECTURE_NAME = re.compile(r"^(\d{2})-")
 
 
 class MasterNotebookError(ValueError):
     """A master notebook that does not follow the exercise convention (the message says where)."""
-
-
-def lecture_of(path: str | Path) -> str | None:
-    """The lecture number of a notebook named ``NN-slug.ipynb`` ("01"), else None."""
-    match = _LECTURE_NAME.match(Path(path).name)
-    return match.group(1) if match else None
 
 
 def make_student_copy(master_path: str | Path):
@@ -69,7 +64,7 @@ def make_student_copy(master_path: str | Path):
     except Exception as error:  # unreadable JSON, not a notebook...
         raise MasterNotebookError(f"{path}: not a readable notebook ({error})") from error
     problems: list[str] = []
-    copy = student_copy(notebook, lecture_of(path), problems)
+    copy = student_copy(notebook, lecture_number(path), problems)
     if problems:
         raise MasterNotebookError("\n".join(f"{path}: {problem}" for problem in problems))
     return copy
@@ -269,7 +264,6 @@ __all__ = [
     "EXERCISE_TAG",
     "SOLUTION_TAG",
     "MasterNotebookError",
-    "lecture_of",
     "make_student_copy",
     "notebooks_in",
     "student_copy",

@@ -23,6 +23,7 @@ from coursekit.exercises.core import (
     Result,
     ValueExercise,
 )
+from coursekit.lectures import lecture_number
 
 _MISSING = object()
 
@@ -143,7 +144,7 @@ def lectures() -> list[str]:
 
 def load(lecture: str) -> ExerciseSet:
     """The exercise set of a lecture: ``load("01")`` (a notebook name works too)."""
-    number = str(lecture).split("-")[0].zfill(2)
+    number = lecture_number(lecture)
     if number not in lectures():
         raise ValueError(
             f"There are no exercises for lecture {lecture!r}. Lectures with "

@@ -226,7 +226,13 @@ class Explorer:
         return _static_page(self.title, self.params, grids, frames, start)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"text/plain": f"<{self.title}: {self.describe(self.result)}>"}
+        # text/plain and one light PNG of the current state are what a stored notebook keeps
+        # (GitHub, nbviewer and a JupyterLab that has not run the notebook show the PNG);
+        # the widget view is the live one, and the frames are rendered only where wanted.
+        bundle = {
+            "text/plain": f"<{self.title}: {self.describe(self.result)}>",
+            "image/png": base64.b64encode(self.png(colors=BOOK_COLORS)).decode("ascii"),
+        }
         if static_views_wanted():
             bundle["text/html"] = self.static_html()
         live = self.widget()._repr_mimebundle_()
@@ -246,7 +252,7 @@ def static_views_wanted() -> bool:
     Rendering the frames takes a second or more per explorer, which a student in JupyterLab
     (who sees the live widget) should not wait for. The view is wanted where a notebook's
     outputs are kept for readers without a kernel: the book build (its Sphinx extension sets
-    the variable), ``coursekit execute`` and the nbval run of ``make test``.
+    the variable). Stored notebooks keep only a light PNG of each explorer instead.
     """
     return os.environ.get(STATIC_VIEWS_VARIABLE, "") not in ("", "0")
 
