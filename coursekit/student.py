@@ -180,6 +180,13 @@ def _replace_solution(source, number, exercise_set, seen, problems) -> str | Non
             "the variable the grader reads"
         )
         return None
+    if textwrap.dedent(block).strip() != exercise.solution_code.strip():
+        problems.append(
+            f"the solution in cell {number} (ex.{key}) differs from the solution_code of "
+            f"{key} in coursekit/exercises/lecture{exercise_set.lecture}.py, which is what "
+            f"ex.{key}.solution() shows: make the two the same"
+        )
+        return None
     indent = lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())]
     starter = [indent + line if line else line for line in exercise.starter.split("\n")]
     return "\n".join(lines[:begin] + starter + lines[end + 1 :])

@@ -122,6 +122,13 @@ def _break_twice_checked(nb):
     )
 
 
+def _break_solution_drift(nb):
+    cell = _solution_cell(nb)
+    cell.source = cell.source.replace(
+        "# END SOLUTION", "entropy_die = float(entropy_die)\n# END SOLUTION"
+    )
+
+
 @pytest.mark.parametrize(
     ("breaking", "message"),
     [
@@ -131,6 +138,7 @@ def _break_twice_checked(nb):
         (_break_missing_end, "needs exactly one # BEGIN SOLUTION line"),
         (_break_wrong_variable, "does not define entropy_die, the variable the grader reads"),
         (_break_twice_checked, "both check ex.q1"),
+        (_break_solution_drift, "differs from the solution_code of q1"),
     ],
 )
 def test_a_broken_master_is_an_error_that_says_where(tmp_path, breaking, message):

@@ -32,9 +32,7 @@ EXERCISES = ExerciseSet(
                 "Every face has p = 1/6, so all six terms are equal: H = −6 · (1/6) log(1/6).",
                 "Nats use the natural logarithm, np.log; the result simplifies to log 6.",
             ],
-            solution_code=(
-                "p = np.full(6, 1 / 6)\nentropy_die = -np.sum(p * np.log(p))  # = np.log(6)"
-            ),
+            solution_code=("p = np.full(6, 1 / 6)\nentropy_die = -np.sum(p * np.log(p))"),
         ),
         "q2": ValueExercise(
             prompt="The surprise, in bits, of drawing the ace of spades from a shuffled deck "
@@ -70,8 +68,12 @@ EXERCISES = ExerciseSet(
                 "Outcomes with p = 0 must contribute 0 (0 · log 0 = 0), but numpy computes "
                 "0 · (−inf) = nan. Keep only the non-zero probabilities: p[p > 0].",
             ],
-            solution_code="def entropy_bits(p):\n    p = np.asarray(p, dtype=float)\n"
-            "    p = p[p > 0]  # 0 log 0 = 0\n    return -np.sum(p * np.log2(p))",
+            solution_code=(
+                "def entropy_bits(p):\n"
+                "    p = np.asarray(p, dtype=float)\n"
+                "    p = p[p > 0]  # 0 log 0 = 0: impossible outcomes contribute nothing\n"
+                "    return -np.sum(p * np.log2(p))"
+            ),
         ),
         "q4": ChoiceExercise(
             prompt="Which distribution over four outcomes has the largest entropy?",
@@ -131,7 +133,7 @@ EXERCISES = ExerciseSet(
                 "In bits the differential entropy is ½ log₂(2πeσ²). Set it to 1 and solve for σ.",
                 "½ log₂(2πeσ²) = 1 means 2πeσ² = 4.",
             ],
-            solution_code="sigma_one_bit = np.sqrt(4 / (2 * np.pi * np.e))  # = 2 / sqrt(2 pi e)",
+            solution_code="sigma_one_bit = np.sqrt(4 / (2 * np.pi * np.e))  # from (1/2) log2(2 pi e sigma^2) = 1",
         ),
     },
 )

@@ -67,7 +67,10 @@ EXERCISES = ExerciseSet(
                 "With a one-hot P the cross-entropy keeps one term: −log q(true class).",
                 "The true class 2 has predicted probability 0.7.",
             ],
-            solution_code="loss_class_2 = -np.log(0.7)",
+            solution_code=(
+                "predicted = np.array([0.1, 0.7, 0.2])\n"
+                "loss_class_2 = -np.log(predicted[1])  # class 2 is index 1"
+            ),
         ),
         "q3": FunctionExercise(
             prompt="Write cross_entropy_bits(p, q): H(P, Q) in bits. Outcomes with p = 0 "
@@ -94,10 +97,12 @@ EXERCISES = ExerciseSet(
                 "Where p = 0 and q = 0 numpy computes 0 · (−inf) = nan; keep only the "
                 "outcomes with p > 0: mask = p > 0.",
             ],
-            solution_code="def cross_entropy_bits(p, q):\n"
-            "    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)\n"
-            "    mask = p > 0\n"
-            "    return -np.sum(p[mask] * np.log2(q[mask]))",
+            solution_code=(
+                "def cross_entropy_bits(p, q):\n"
+                "    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)\n"
+                "    mask = p > 0  # outcomes that never happen cost nothing\n"
+                "    return -np.sum(p[mask] * np.log2(q[mask]))"
+            ),
         ),
         "q4": ChoiceExercise(
             prompt="Which statement holds for every pair of distributions P and Q?",
@@ -163,8 +168,11 @@ EXERCISES = ExerciseSet(
                 "First the softmax: q_i = exp(z_i) / Σ_j exp(z_j).",
                 "Then the loss −log q₂; scipy.special.log_softmax does both stably.",
             ],
-            solution_code="z = np.array([1.0, 2.0, 0.5])\n"
-            "q = np.exp(z) / np.sum(np.exp(z))\nloss_logits = -np.log(q[1])",
+            solution_code=(
+                "z = np.array([1.0, 2.0, 0.5])\n"
+                "q = np.exp(z) / np.sum(np.exp(z))  # softmax turns logits into probabilities\n"
+                "loss_logits = -np.log(q[1])"
+            ),
         ),
     },
 )

@@ -78,11 +78,13 @@ EXERCISES = ExerciseSet(
                 "np.log(p / 0) is inf, which is the right answer when p > 0 = q; keep the "
                 "p = 0 outcomes out with a mask, or use scipy.special.rel_entr.",
             ],
-            solution_code="def kl(p, q):\n"
-            "    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)\n"
-            "    mask = p > 0\n"
-            "    with np.errstate(divide='ignore'):\n"
-            "        return np.sum(p[mask] * np.log(p[mask] / q[mask]))",
+            solution_code=(
+                "def kl(p, q):\n"
+                "    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)\n"
+                "    mask = p > 0  # 0 log 0 = 0\n"
+                '    with np.errstate(divide="ignore"):\n'
+                "        return np.sum(p[mask] * np.log(p[mask] / q[mask]))"
+            ),
         ),
         "q3": ValueExercise(
             prompt="KL(N(1, 0.5²) ‖ N(0, 1)) in nats, from the closed form ½(μ² + σ² − 1 − ln σ²).",

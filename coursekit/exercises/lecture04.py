@@ -79,7 +79,7 @@ EXERCISES = ExerciseSet(
                 "Law of total variance: the mean of the modes' variances plus the variance of "
                 "their means.",
             ],
-            solution_code="forward_variance = 1 + 3**2  # within-mode 1, between modes 9",
+            solution_code="forward_variance = 1 + 3**2  # each mode's own variance plus the spread of the modes",
         ),
         "q2": FunctionExercise(
             prompt="Write moment_match(weights, means, stds) returning np.array([mean, std]) "
@@ -200,9 +200,7 @@ EXERCISES = ExerciseSet(
                 "Gaussian; read its .std.",
                 "At d = 2 the modes are too close for mode seeking: the fit is central.",
             ],
-            solution_code="from coursekit import fitting\n"
-            "from coursekit.gaussians import Gaussian, Mixture\n"
-            "reverse_std = fitting.fit_reverse_kl(Mixture.symmetric(2), Gaussian(1, 1)).std",
+            solution_code="reverse_std = fitting.fit_reverse_kl(Mixture.symmetric(2), Gaussian(1, 1)).std",
         ),
     },
 )

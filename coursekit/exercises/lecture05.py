@@ -98,8 +98,10 @@ EXERCISES = ExerciseSet(
                 "The MLE is N(3, 2).",
                 "At the MLE the mean NLL is ½ log(2π σ̂²) + ½.",
             ],
-            solution_code="x = np.array([1.0, 2, 3, 4, 5])\nmu, var = x.mean(), x.var()\n"
-            "nll_at_mle = np.mean(0.5 * np.log(2 * np.pi * var) + (x - mu) ** 2 / (2 * var))",
+            solution_code=(
+                "x = np.array([1.0, 2, 3, 4, 5])\n"
+                "nll_at_mle = 0.5 * np.log(2 * np.pi * x.var()) + 0.5  # at the MLE the squared term averages to 1/2"
+            ),
         ),
         "q4": ChoiceExercise(
             prompt="Fitting a model Q_φ by minimising the forward KL(P_D‖Q_φ) from the data's "

@@ -117,9 +117,7 @@ EXERCISES = ExerciseSet(
                 "fit_alpha(Mixture.symmetric(3), 0.99, Gaussian(0, 1)) returns a Gaussian.",
                 "Near α = 1 the fit approaches moment matching, σ² = 10.",
             ],
-            solution_code="from coursekit.divergences import fit_alpha\n"
-            "from coursekit.gaussians import Gaussian, Mixture\n"
-            "alpha_std = fit_alpha(Mixture.symmetric(3), 0.99, Gaussian(0, 1)).std",
+            solution_code="alpha_std = divergences.fit_alpha(Mixture.symmetric(3), 0.99, Gaussian(0, 1)).std",
         ),
         "q5": ChoiceExercise(
             prompt="True or false: as α grows from 0 to 1, the best Gaussian for a two-mode "
