@@ -28,7 +28,7 @@ notebook. A broken master (a solution cell without a check call, a key the lectu
 have, markers in an untagged cell...) raises :class:`MasterNotebookError` and nothing is
 written.
 
-Introduced with ``coursekit student`` (issue 3).
+Introduced with ``coursekit student``, for the instructors (see the instructors' guide).
 """
 
 from __future__ import annotations
