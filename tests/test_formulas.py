@@ -40,14 +40,14 @@ def formulas(markdown: str) -> list[tuple[str, bool]]:
     return found
 
 
-def notebook_formulas(path: Path) -> list[tuple[str, bool, str]]:
-    """``(tex, display, where)`` for each formula of a notebook's markdown and captions."""
+def notebook_formulas(path: Path, captions: bool = True) -> list[tuple[str, bool, str]]:
+    """``(tex, display, where)`` for each formula of a notebook's markdown (and captions)."""
     notebook = nbformat.read(path, as_version=4)
     found = []
     for number, cell in enumerate(notebook.cells, start=1):
         texts = [cell.source] if cell.cell_type == "markdown" else []
         caption = cell.metadata.get("mystnb", {}).get("figure", {}).get("caption")
-        if caption:
+        if caption and captions:
             texts.append(caption)
         for text in texts:
             found += [(tex, display, f"cell {number}") for tex, display in formulas(text)]

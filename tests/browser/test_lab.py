@@ -6,6 +6,9 @@ every cell run from the Run menu; then no cell may show an error, every explorer
 live widget (not the book's kernel-free fallback, not "Error displaying widget"), and every
 control of every explorer must redraw its figure through the kernel.
 
+In every lecture, and in the student copies of `make student`, every formula must be typeset
+by JupyterLab's MathJax (no error, no literal \\command) and no MyST-only markup may show raw.
+
 Uses the `browser` fixture, so it skips without Chromium, and fails without it under CI.
 """
 
@@ -17,11 +20,13 @@ import pytest
 from lab_server import LabServer
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
+from rendering import describe, markdown_report
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
+STUDENT_COPIES = ROOT / "_build" / "student" / "surprise-to-vi-notebooks"
 LECTURES = sorted(path.name for path in NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+EXPLORER_CALL = re.compile(r"^explorers\.\w+Explorer\(", re.M)
 
 OPEN_TIMEOUT = 60_000  # ms: the page, the notebook and a started kernel
 RUN_TIMEOUT = 120_000  # ms: every cell of one lecture (about 10 s today)
@@ -59,13 +64,12 @@ pytestmark = pytest.mark.skipif(not LECTURES, reason="no lecture notebooks")
 
 
 def stored_cells(name: str) -> tuple[int, int]:
-    """(number of cells, number of explorer outputs) of the master notebook."""
+    """(number of cells, number of explorer cells) of the master notebook."""
     cells = json.loads((NOTEBOOKS / name).read_text())["cells"]
     explorers = sum(
-        WIDGET_MIME in output.get("data", {})
+        bool(EXPLORER_CALL.search("".join(cell["source"])))
         for cell in cells
         if cell["cell_type"] == "code"
-        for output in cell.get("outputs", [])
     )
     return len(cells), explorers
 
@@ -212,3 +216,38 @@ def pick_other_toggle(toggles, label: str) -> None:
     expect(other, f"{label}: the click did not select the button").to_have_class(
         re.compile(r"\bmod-active\b"), timeout=REDRAW_TIMEOUT
     )
+
+
+def test_every_formula_typesets_and_no_markup_shows_raw(lab_notebook):
+    report = markdown_report(lab_notebook, NOTEBOOKS / lab_notebook.lecture)
+    assert report["errors"] == [] and report["literal"] == [] and report["myst"] == [], (
+        f"{lab_notebook.lecture}: {describe(report)}"
+    )
+    assert report["formulas"] == report["expected"], describe(report)
+
+
+@pytest.fixture(scope="module")
+def student_lab(browser, tmp_path_factory):
+    """JupyterLab on the student copies that `make student` wrote (what Colab users open)."""
+    if not STUDENT_COPIES.is_dir():
+        pytest.fail("The student copies are missing: run `make student` first.")
+    server = LabServer.start(STUDENT_COPIES, tmp_path_factory.mktemp("student-lab"))
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("name", LECTURES)
+def test_student_copies_typeset_every_formula_and_show_no_raw_markup(browser, student_lab, name):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(student_lab.lab_url(name))
+        expect(page.locator(".jp-Notebook .jp-Cell").first).to_be_visible(timeout=OPEN_TIMEOUT)
+        report = markdown_report(page, STUDENT_COPIES / name)
+    finally:
+        context.close()
+        student_lab.shutdown_kernels()
+    assert report["errors"] == [] and report["literal"] == [] and report["myst"] == [], (
+        f"{name} (student copy): {describe(report)}"
+    )
+    assert report["formulas"] == report["expected"], describe(report)
