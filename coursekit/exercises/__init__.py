@@ -20,6 +20,7 @@ from coursekit.exercises.core import (
     ChoiceExercise,
     Exercise,
     FunctionExercise,
+    Outcome,
     Result,
     ValueExercise,
 )
@@ -65,13 +66,7 @@ class ExerciseSet:
         for exercise in self:
             answer = namespace.get(exercise.variable, _MISSING)
             if answer is _MISSING:
-                results.append(
-                    exercise._result(
-                        NOT_ATTEMPTED,
-                        f"No variable named {exercise.variable!r} was found: the exercise cell may "
-                        "have been deleted, or the name changed.",
-                    )
-                )
+                results.append(exercise.missing())
                 continue
             try:
                 results.append(exercise.evaluate(answer))
@@ -161,6 +156,7 @@ __all__ = [
     "Exercise",
     "ExerciseSet",
     "FunctionExercise",
+    "Outcome",
     "Progress",
     "Result",
     "ValueExercise",

@@ -14,6 +14,14 @@ to equal everything does not pass); a wrong type or shape gets one sentence, nev
 traceback. Each exercise declares the mistakes it recognises (``coursekit.exercises.mistakes``)
 and tests itself with ``self_test()``.
 
+Judging never needs the student's objects, only what they are worth as plain data: a
+``ValueExercise`` or ``ChoiceExercise`` judges a number, an array, a string or a boolean, and a
+``FunctionExercise`` is judged in two steps, ``run_cases(function)`` (the function's
+:class:`Outcome` on each test case, computed where the function lives) and
+``judge_outputs(outcomes)`` (the verdict, computed anywhere). ``evaluate`` is the two together,
+so ``ex.q3.check(f)`` in a notebook and ``coursekit grade`` (which runs the cases in the
+student's sandbox and judges in its own process) give the same result.
+
 Introduced with the exercises of lecture 01 (Surprise and entropy).
 """
 
@@ -160,6 +168,14 @@ class Exercise:
     def _result(self, status: str, message: str, mistake: str | None = None) -> Result:
         points = self.points if status == CORRECT else 0.0
         return Result(self.key, status, message, points, self.points, mistake)
+
+    def missing(self) -> Result:
+        """The result for a notebook that has no variable for this exercise at all."""
+        return self._result(
+            NOT_ATTEMPTED,
+            f"No variable named {self.variable!r} was found: the exercise cell may "
+            "have been deleted, or the name changed.",
+        )
 
 
 def is_placeholder(answer) -> bool:
@@ -309,6 +325,45 @@ class ValueExercise(Exercise):
 
 
 @dataclass
+class Outcome:
+    """What a student's function did on one test case: returned ``value``, or raised.
+
+    ``raised`` is the exception's type name and ``message`` its text; ``not_implemented`` marks
+    a ``NotImplementedError`` (the placeholder). The grader adds two ways to stop that a
+    notebook never sees: ``timed_out`` (the time limit in seconds that stopped the call) and
+    ``ended`` (how the process running the call ended, e.g. "exit status 1").
+    """
+
+    value: Any = None
+    raised: str | None = None
+    message: str = ""
+    not_implemented: bool = False
+    timed_out: float | None = None
+    ended: str | None = None
+
+    @property
+    def stopped(self) -> bool:
+        """True when the call gave no value (the later test cases are not run)."""
+        return (
+            self.raised is not None
+            or self.not_implemented
+            or self.timed_out is not None
+            or self.ended is not None
+        )
+
+
+def call_case(function: Callable, args: Sequence) -> Outcome:
+    """Call a student's function on one test case; an exception becomes the outcome."""
+    try:
+        with np.errstate(all="ignore"):
+            return Outcome(value=function(*args))
+    except NotImplementedError:
+        return Outcome(raised="NotImplementedError", not_implemented=True)
+    except Exception as error:  # the student's code failed: say where, not a traceback
+        return Outcome(raised=type(error).__name__, message=str(error))
+
+
+@dataclass
 class FunctionExercise(Exercise):
     """The answer is a function, checked against ``reference`` on each of ``cases``.
 
@@ -340,32 +395,67 @@ class FunctionExercise(Exercise):
                 f"Expected a function, got {describe_value(answer)}.",
                 "wrong type or shape",
             )
-        outputs = []
+        return self.judge_outputs(self.run_cases(answer))
+
+    def run_cases(
+        self, function: Callable, call: Callable[[Callable, list], Outcome] = call_case
+    ) -> list[Outcome]:
+        """The function's outcome on each test case, in order, up to the first that gives no
+        value. Each call gets its own copy of the arguments; ``call`` makes one call (the
+        grader passes one with a time limit)."""
+        outcomes = []
         for args in self.cases:
+            outcome = call(function, [_copy(a) for a in args])
+            outcomes.append(outcome)
+            if outcome.stopped:
+                break
+        return outcomes
+
+    def judge_outputs(self, outcomes: Sequence[Outcome]) -> Result:
+        """The verdict on a function from its outcomes alone (see :meth:`run_cases`).
+
+        Raises ``ValueError`` when ``outcomes`` is not what ``run_cases`` gives (too few)."""
+        outputs = []
+        for args, outcome in zip(self.cases, outcomes, strict=False):
             expected = np.asarray(self.reference(*args), dtype=float)
-            try:
-                with np.errstate(all="ignore"):
-                    output = answer(*[_copy(a) for a in args])
-            except NotImplementedError:
+            if outcome.not_implemented:
                 return self._result(
                     NOT_ATTEMPTED,
                     f"{self.variable} still raises "
                     "NotImplementedError: replace that line with your code.",
                 )
-            except Exception as error:  # the student's code failed: say where, not a traceback
+            if outcome.timed_out is not None:
                 return self._result(
                     INCORRECT,
-                    f"Your function raised {type(error).__name__} "
-                    f"({error}) for {_show_args(args)}.",
+                    f"Checking your answer did not finish within {outcome.timed_out:g} s: does "
+                    "your code loop forever?",
+                    "timed out",
+                )
+            if outcome.ended is not None:
+                return self._result(
+                    INCORRECT,
+                    f"Your function ended the process running it ({outcome.ended}) for "
+                    f"{_show_args(args)}.",
+                    "raised an error",
+                )
+            if outcome.raised is not None:
+                return self._result(
+                    INCORRECT,
+                    f"Your function raised {outcome.raised} "
+                    f"({outcome.message}) for {_show_args(args)}.",
                     "raised an error",
                 )
             try:
-                value = as_float_array(output, expected.shape, self.kind)
+                value = as_float_array(outcome.value, expected.shape, self.kind)
             except AnswerFormatError as error:
                 return self._result(
                     INCORRECT, f"For {_show_args(args)}: {error}", "wrong type or shape"
                 )
             outputs.append((args, value, expected))
+        if len(outputs) < len(self.cases):
+            raise ValueError(
+                f"outcomes for {len(outputs)} of the {len(self.cases)} test cases of {self.key}"
+            )
         failing = [(a, v, e) for a, v, e in outputs if not close(v, e, rtol=self.rtol)]
         if not failing:
             return self._result(
