@@ -188,6 +188,61 @@ def positive(x, name: str) -> np.ndarray:
     )
 
 
+def positive_scalar(value, name: str) -> float:
+    """Return ``value`` as a float if it is a finite number > 0 (a standard deviation, a step
+    size), or raise ValueError."""
+    value = finite_scalar(value, name)
+    if value <= 0:
+        raise ValueError(
+            f"{name} must be greater than 0, but got {value:g}. It is a standard deviation "
+            "(the square root of a variance), not a variance or a log."
+        )
+    return value
+
+
+def cholesky(cov, name: str) -> np.ndarray:
+    """Check that ``cov`` is a finite symmetric positive-definite matrix; return its Cholesky
+    factor L (lower triangular, cov = L Lᵀ)."""
+    cov = as_float_array(cov, name)
+    if cov.ndim != 2 or cov.shape[0] != cov.shape[1] or cov.size == 0:
+        raise ValueError(
+            f"{name} must be a square k×k covariance matrix, but has shape {cov.shape}. "
+            "For independent coordinates use np.diag(variances); in 1-D use [[variance]]."
+        )
+    if not np.isfinite(cov).all():
+        raise ValueError(f"{name} contains NaN or infinite entries; every entry must be finite.")
+    asym = np.abs(cov - cov.T)
+    if asym.max() > 1e-9 * np.abs(cov).max():
+        i, j = (int(v) for v in np.unravel_index(asym.argmax(), asym.shape))
+        raise ValueError(
+            f"{name} is not symmetric: entry [{i}, {j}] is {cov[i, j]:g} but [{j}, {i}] is "
+            f"{cov[j, i]:g}. A covariance matrix equals its transpose; if the difference is "
+            f"rounding, use ({name} + {name}.T) / 2."
+        )
+    try:
+        return np.linalg.cholesky(cov)
+    except np.linalg.LinAlgError:
+        smallest = np.linalg.eigvalsh(cov).min()
+        raise ValueError(
+            f"{name} is not positive definite (its smallest eigenvalue is {smallest:.6g}), but a "
+            "covariance matrix needs all eigenvalues > 0. Check the variances are positive and "
+            "every correlation is strictly between -1 and 1."
+        ) from None
+
+
+def mean_vector(mean, k: int, name: str, cov_name: str) -> np.ndarray:
+    """Check that ``mean`` is a finite vector of length ``k`` (the size of ``cov_name``)."""
+    mean = as_float_array(mean, name)
+    if mean.shape != (k,):
+        raise ValueError(
+            f"{name} has shape {mean.shape} but {cov_name} is {k}×{k}; the mean must be a 1-D "
+            f"array of length {k}, one entry per dimension."
+        )
+    if not np.isfinite(mean).all():
+        raise ValueError(f"{name} contains NaN or infinite entries; every entry must be finite.")
+    return mean
+
+
 def rng(seed_or_rng) -> np.random.Generator:
     """Return a numpy Generator from a Generator or an integer seed; anything else is an error."""
     if isinstance(seed_or_rng, np.random.Generator):

@@ -13,9 +13,10 @@ H²(p, q) = ½ ∫ (√p − √q)² dx = 1 − ∫ √(p q) dx. Also D_α(p‖q
 α' = 2α − 1 parametrises the same family; some texts swap the roles of p and q.)
 
 The integrals are one-dimensional and computed by the trapezoid rule on a fine grid that
-holds both densities' mass (±12 standard deviations of every component); for these smooth,
-Gaussian-tailed integrands it converges geometrically. Near α = 0 and α = 1 the formula is
-evaluated in a form without cancellation (module code, :func:`alpha_divergence`).
+holds both densities' mass (±12 standard deviations of every component,
+:func:`coursekit.quadrature.mass_grid`); for these smooth, Gaussian-tailed integrands it
+converges geometrically. Near α = 0 and α = 1 the formula is evaluated in a form without
+cancellation (module code, :func:`alpha_divergence`).
 
 Introduced in lecture 07 (Between the two KLs).
 """
@@ -27,38 +28,14 @@ from scipy.optimize import minimize
 
 from coursekit import _validate as check
 from coursekit.fitting import fit_forward_kl, fit_reverse_kl
-from coursekit.gaussians import Gaussian, Mixture
+from coursekit.gaussians import Gaussian, as_density, log_normaliser
+from coursekit.quadrature import mass_grid
 
 __all__ = ["alpha_divergence", "hellinger_squared", "fit_alpha"]
 
-_SPAN = 12.0  # standard deviations of every component that the grid covers
-_MIN_POINTS, _MAX_POINTS = 2001, 40001
-
 
 def _density(d, name: str):
-    if not isinstance(d, Gaussian | Mixture):
-        raise ValueError(
-            f"{name} must be a Gaussian or a Mixture, e.g. Gaussian(0, 1) or "
-            f"Mixture.symmetric(3), but got {d!r}."
-        )
-    return d
-
-
-def _components(d) -> list[Gaussian]:
-    return [d] if isinstance(d, Gaussian) else list(d.components)
-
-
-def _grid(*densities) -> tuple[np.ndarray, np.ndarray]:
-    """Nodes and trapezoid weights on an interval holding every density's mass."""
-    comps = [c for d in densities for c in _components(d)]
-    lo = min(c.mean - _SPAN * c.std for c in comps)
-    hi = max(c.mean + _SPAN * c.std for c in comps)
-    narrowest = min(c.std for c in comps)
-    n = int(np.clip(np.ceil(8 * (hi - lo) / narrowest), _MIN_POINTS, _MAX_POINTS))
-    x = np.linspace(lo, hi, n)
-    w = np.full(n, (hi - lo) / (n - 1))
-    w[[0, -1]] *= 0.5
-    return x, w
+    return as_density(d, name, "Gaussian(0, 1) or Mixture.symmetric(3)")
 
 
 def _alpha(alpha) -> float:
@@ -114,7 +91,7 @@ def alpha_divergence(p, q, alpha, base=None) -> float:
     p, q = _density(p, "p"), _density(q, "q")
     alpha = _alpha(alpha)
     ln_base = check.log_base(base)
-    x, w = _grid(p, q)
+    x, w = mass_grid(p, q)
     log_p, log_q = np.asarray(p.logpdf(x)), np.asarray(q.logpdf(x))
     if alpha <= 0.5:
         value = _divergence(log_p, log_q, alpha, w)
@@ -132,7 +109,7 @@ def hellinger_squared(p, q) -> float:
     Introduced in lecture 07 (Between the two KLs).
     """
     p, q = _density(p, "p"), _density(q, "q")
-    x, w = _grid(p, q)
+    x, w = mass_grid(p, q)
     return float(w @ (0.5 * (np.exp(0.5 * p.logpdf(x)) - np.exp(0.5 * q.logpdf(x))) ** 2))
 
 
@@ -151,7 +128,7 @@ class _Objective:
         mu = self.centre + self.scale * theta[0]
         sigma = self.scale * np.exp(theta[1])
         u = (self.x - mu) / sigma
-        log_q = -0.5 * u * u - np.log(sigma) - 0.5 * np.log(2 * np.pi)
+        log_q = -0.5 * u * u - log_normaliser(np.log(sigma))
         a = self.alpha
         if a <= 0.5:
             value = _divergence(self.log_p, log_q, a, self.w)
@@ -202,7 +179,7 @@ def fit_alpha(target, alpha, init: Gaussian) -> Gaussian:
     if alpha == 1:
         return fit_forward_kl(target)
     # The grid holds the target, the moment-matched Gaussian (the widest fit) and init.
-    x, w = _grid(target, fit_forward_kl(target), init)
+    x, w = mass_grid(target, fit_forward_kl(target), init)
     objective = _Objective(target, alpha, x, w)
     start = np.array(
         [(init.mean - objective.centre) / objective.scale, np.log(init.std / objective.scale)]

@@ -25,9 +25,57 @@ __all__ = [
     "gaussian_kl",
     "mvn_entropy",
     "mvn_kl",
+    "LOG_2PI",
+    "log_normaliser",
+    "normal_logpdf",
+    "half_log_det",
 ]
 
-_HALF_LOG_2PI = 0.5 * np.log(2 * np.pi)
+LOG_2PI = float(np.log(2 * np.pi))
+"""log 2π, the constant of every Gaussian log-density (nats)."""
+
+
+def log_normaliser(half_logdet, dim: int = 1):
+    r"""Log normalising constant of a k-dimensional Gaussian, elementwise.
+
+    .. math:: \log Z = \tfrac12 \log\det(2\pi\Sigma) = \tfrac12 \log\det\Sigma
+              + \tfrac k2 \log 2\pi
+
+    ``half_logdet`` is ½ log det Σ, which is log σ in one dimension (``dim=1``) and
+    Σ_i log L_ii for the Cholesky factor L of Σ (:func:`half_log_det`). Every Gaussian
+    log-density of the course is −½ uᵀu − log Z with u = L⁻¹(x − μ) (u = (x − μ)/σ in 1-D),
+    and its differential entropy is log Z + k/2. Units: nats. No input checks.
+
+    Introduced in lecture 01 (Surprise and entropy).
+
+    >>> round(log_normaliser(0.0), 6)  # ½ log 2π for N(0, 1)
+    0.918939
+    """
+    return half_logdet + 0.5 * dim * LOG_2PI
+
+
+def normal_logpdf(x, mean=0.0, std=1.0):
+    r"""The Gaussian log-density log N(x; μ, σ²), elementwise with numpy broadcasting.
+
+    .. math:: \log N(x; \mu, \sigma^2) = -\frac{(x - \mu)^2}{2\sigma^2} - \log\sigma
+              - \tfrac12 \log 2\pi
+
+    The one implementation behind :meth:`Gaussian.logpdf`, :meth:`Mixture.logpdf` and the
+    fitting, VI and divergence code; it checks nothing (σ > 0 is the caller's business), so it
+    is as fast as the arithmetic. Units: nats.
+
+    Introduced in lecture 01 (Surprise and entropy).
+
+    >>> round(float(normal_logpdf(1.0)), 6)  # -1/2 - ½ log 2π
+    -1.418939
+    """
+    z = (x - mean) / std
+    return -0.5 * z * z - log_normaliser(np.log(std))
+
+
+def half_log_det(chol: np.ndarray) -> float:
+    """½ log det Σ from the Cholesky factor L of Σ: the sum of log L_ii."""
+    return float(np.log(np.diag(chol)).sum())
 
 
 def _number(x: float) -> str:
@@ -81,8 +129,7 @@ class Gaussian:
 
     def logpdf(self, x):
         r"""Log density: -(x - μ)²/(2σ²) - log σ - ½ log 2π, elementwise over ``x``."""
-        z = (_points(x) - self.mean) / self.std
-        return check.as_result(-0.5 * z * z - np.log(self.std) - _HALF_LOG_2PI)
+        return check.as_result(normal_logpdf(_points(x), self.mean, self.std))
 
     def pdf(self, x):
         """Density at ``x``, elementwise."""
@@ -171,8 +218,7 @@ class Mixture:
 
     def logpdf(self, x):
         r"""Log density log Σ_k w_k N(x; μ_k, σ_k²), computed stably with logsumexp."""
-        z = (_points(x)[..., None] - self._mu) / self._sigma
-        log_components = -0.5 * z * z - np.log(self._sigma) - _HALF_LOG_2PI
+        log_components = normal_logpdf(_points(x)[..., None], self._mu, self._sigma)
         return check.as_result(logsumexp(log_components, b=self._w, axis=-1))
 
     def pdf(self, x):
@@ -204,7 +250,7 @@ def gaussian_entropy(std, base=None):
     """
     std = check.positive(std, "std")
     ln_base = check.log_base(base)
-    h = 0.5 * np.log(2 * np.pi * np.e) + np.log(std)
+    h = log_normaliser(np.log(std)) + 0.5
     return check.as_result(check.in_base(h, ln_base))
 
 
@@ -221,61 +267,11 @@ def gaussian_kl(p: Gaussian, q: Gaussian, base=None) -> float:
     >>> gaussian_kl(Gaussian(0, 1), Gaussian(2, 1))
     2.0
     """
-    for name, g in (("p", p), ("q", q)):
-        if not isinstance(g, Gaussian):
-            raise ValueError(
-                f"{name} must be a Gaussian, e.g. Gaussian(mean=0, std=1), but got {g!r}."
-            )
+    as_gaussian(p, "p")
+    as_gaussian(q, "q")
     ln_base = check.log_base(base)
     kl = np.log(q.std / p.std) + (p.var + (p.mean - q.mean) ** 2) / (2 * q.var) - 0.5
     return float(check.in_base(kl, ln_base))
-
-
-def _cholesky(cov, name: str) -> np.ndarray:
-    """Check that ``cov`` is a finite symmetric positive-definite matrix; return its Cholesky
-    factor L (lower triangular, cov = L Lᵀ)."""
-    cov = check.as_float_array(cov, name)
-    if cov.ndim != 2 or cov.shape[0] != cov.shape[1] or cov.size == 0:
-        raise ValueError(
-            f"{name} must be a square k×k covariance matrix, but has shape {cov.shape}. "
-            "For independent coordinates use np.diag(variances); in 1-D use [[variance]]."
-        )
-    if not np.isfinite(cov).all():
-        raise ValueError(f"{name} contains NaN or infinite entries; every entry must be finite.")
-    asym = np.abs(cov - cov.T)
-    if asym.max() > 1e-9 * np.abs(cov).max():
-        i, j = (int(v) for v in np.unravel_index(asym.argmax(), asym.shape))
-        raise ValueError(
-            f"{name} is not symmetric: entry [{i}, {j}] is {cov[i, j]:g} but [{j}, {i}] is "
-            f"{cov[j, i]:g}. A covariance matrix equals its transpose; if the difference is "
-            f"rounding, use ({name} + {name}.T) / 2."
-        )
-    try:
-        return np.linalg.cholesky(cov)
-    except np.linalg.LinAlgError:
-        smallest = np.linalg.eigvalsh(cov).min()
-        raise ValueError(
-            f"{name} is not positive definite (its smallest eigenvalue is {smallest:.6g}), but a "
-            "covariance matrix needs all eigenvalues > 0. Check the variances are positive and "
-            "every correlation is strictly between -1 and 1."
-        ) from None
-
-
-def _mean_vector(mean, k: int, name: str, cov_name: str) -> np.ndarray:
-    mean = check.as_float_array(mean, name)
-    if mean.shape != (k,):
-        raise ValueError(
-            f"{name} has shape {mean.shape} but {cov_name} is {k}×{k}; the mean must be a 1-D "
-            f"array of length {k}, one entry per dimension."
-        )
-    if not np.isfinite(mean).all():
-        raise ValueError(f"{name} contains NaN or infinite entries; every entry must be finite.")
-    return mean
-
-
-def _half_logdet(chol: np.ndarray) -> float:
-    """½ log det Σ from the Cholesky factor of Σ."""
-    return float(np.log(np.diag(chol)).sum())
 
 
 def mvn_entropy(cov, base=None) -> float:
@@ -293,10 +289,10 @@ def mvn_entropy(cov, base=None) -> float:
     >>> round(mvn_entropy([[1.0]]), 6)
     1.418939
     """
-    chol = _cholesky(cov, "cov")
+    chol = check.cholesky(cov, "cov")
     ln_base = check.log_base(base)
     k = chol.shape[0]
-    h = 0.5 * k * np.log(2 * np.pi * np.e) + _half_logdet(chol)
+    h = log_normaliser(half_log_det(chol), k) + 0.5 * k
     return float(check.in_base(h, ln_base))
 
 
@@ -315,19 +311,42 @@ def mvn_kl(mean_p, cov_p, mean_q, cov_q, base=None) -> float:
     >>> mvn_kl([0.0], [[1.0]], [2.0], [[1.0]])
     2.0
     """
-    chol_p = _cholesky(cov_p, "cov_p")
-    chol_q = _cholesky(cov_q, "cov_q")
+    chol_p = check.cholesky(cov_p, "cov_p")
+    chol_q = check.cholesky(cov_q, "cov_q")
     k = chol_p.shape[0]
     if chol_q.shape[0] != k:
         raise ValueError(
             f"cov_p is {k}×{k} but cov_q is {chol_q.shape[0]}×{chol_q.shape[0]}; both "
             "Gaussians must live in the same number of dimensions."
         )
-    mean_p = _mean_vector(mean_p, k, "mean_p", "cov_p")
-    mean_q = _mean_vector(mean_q, k, "mean_q", "cov_q")
+    mean_p = check.mean_vector(mean_p, k, "mean_p", "cov_p")
+    mean_q = check.mean_vector(mean_q, k, "mean_q", "cov_q")
     ln_base = check.log_base(base)
     # tr(Σq⁻¹ Σp) = ‖Lq⁻¹ Lp‖²_F and the Mahalanobis term = ‖Lq⁻¹ (μq − μp)‖².
     a = solve_triangular(chol_q, chol_p, lower=True)
     b = solve_triangular(chol_q, mean_q - mean_p, lower=True)
-    kl = 0.5 * (np.sum(a * a) + b @ b - k) + _half_logdet(chol_q) - _half_logdet(chol_p)
+    kl = 0.5 * (np.sum(a * a) + b @ b - k) + half_log_det(chol_q) - half_log_det(chol_p)
     return float(check.in_base(kl, ln_base))
+
+
+# -- argument checks shared by the modules that take Gaussians ---------------------------------
+
+
+def as_gaussian(q, name: str, example: str = "Gaussian(mean=0, std=1)", note: str = ""):
+    """Return ``q`` if it is a :class:`Gaussian`; else raise ValueError naming ``name``, with
+    an ``example`` of a valid value and an optional ``note`` (a sentence on how to fix it)."""
+    if not isinstance(q, Gaussian):
+        raise ValueError(f"{name} must be a Gaussian, e.g. {example}, but got {q!r}.{note}")
+    return q
+
+
+def as_density(d, name: str, example: str):
+    """Return ``d`` if it is a :class:`Gaussian` or a :class:`Mixture`, else raise ValueError."""
+    if not isinstance(d, Gaussian | Mixture):
+        raise ValueError(f"{name} must be a Gaussian or a Mixture, e.g. {example}, but got {d!r}.")
+    return d
+
+
+def components(d) -> list[Gaussian]:
+    """The Gaussian components of a Gaussian (itself) or of a :class:`Mixture`."""
+    return [d] if isinstance(d, Gaussian) else list(d.components)

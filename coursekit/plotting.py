@@ -37,6 +37,14 @@ Q_COLOR = PALETTE["orange"]
 ACCENT = PALETTE["vermillion"]
 CYCLE = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "sky", "purple", "black")]
 
+# The colour of each idea, the same in every explorer of the course.
+FORWARD_COLOR = Q_COLOR  #: the forward-KL (mean-seeking) fit
+REVERSE_COLOR = PALETTE["vermillion"]  #: the reverse-KL (mode-seeking) fit
+KL_COLOR = PALETTE["purple"]  #: a KL divergence: the surprise paid on top of the ideal
+SAVED_COLOR = PALETTE["green"]  #: surprise saved: the negative parts of a KL integrand
+GREY = PALETTE["grey"]  #: reference lines, paths and secondary labels
+INK = "#333333"  #: dark lines that are not a distribution (an integrand, a bound)
+
 STYLE = {
     "figure.figsize": (6.4, 3.2),
     "figure.dpi": 100,
@@ -87,6 +95,46 @@ def new_figure(
         fig = Figure(figsize=figsize or STYLE["figure.figsize"], layout="constrained")
         axes = fig.subplots(nrows, ncols, **subplot_kw)
     return fig, axes
+
+
+def text_box(pad: float = 0.25) -> dict:
+    """The ``bbox`` of a label drawn over curves: a rounded, almost opaque white box."""
+    return {
+        "boxstyle": f"round,pad={pad}",
+        "facecolor": "white",
+        "edgecolor": "none",
+        "alpha": 0.85,
+    }
+
+
+def ellipse(mean, cov, radius: float = 1.0, points: int = 121) -> np.ndarray:
+    r"""Points, shape (2, ``points``), on the contour of a 2-D Gaussian N(mean, cov):
+
+    .. math:: \{z : (z - \mu)^\top \Sigma^{-1} (z - \mu) = r^2\}
+              = \{\mu + r L u : \lVert u \rVert = 1\}
+
+    with L the Cholesky factor of Σ; r = 1, 2 are the 1 and 2 standard-deviation contours.
+
+    Introduced in lecture 04 (Forward vs reverse KL).
+    """
+    t = np.linspace(0, 2 * np.pi, points)
+    circle = np.stack([np.cos(t), np.sin(t)])
+    return np.asarray(mean)[:, None] + radius * np.linalg.cholesky(cov) @ circle
+
+
+def number(value, decimals: int | None = 3) -> str:
+    """A number as text on a figure: ``decimals`` decimals, never '−0.000'.
+
+    Rounding noise around zero (−1e-15) would print as −0.000; it prints as 0.000. With
+    ``decimals=None``, floats get three significant digits (1.0 → '1', 0.05 → '0.05') and
+    anything else (an integer, a choice) its ``str``, as the labels of a slider need.
+
+    >>> number(-1e-15), number(2.04697, 2), number(0.25, None), number(20, None)
+    ('0.000', '2.05', '0.25', '20')
+    """
+    if decimals is None:
+        return f"{value:.3g}" if isinstance(value, float) else str(value)
+    return f"{round(float(value), decimals) + 0.0:.{decimals}f}"
 
 
 def figure_png(fig: Figure, dpi: int = 80) -> bytes:

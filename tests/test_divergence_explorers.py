@@ -10,12 +10,9 @@ import scipy.integrate
 
 from coursekit import explorers, info
 from coursekit.estimators import ESTIMATORS, gaussian_shift_moments
-from coursekit.explorers import divergence
-from coursekit.explorers.divergence import (
-    CrossEntropyExplorer,
-    EstimatorSpreadExplorer,
-    KLIntegrandExplorer,
-)
+from coursekit.explorers import lecture03
+from coursekit.explorers.lecture02 import CrossEntropyExplorer
+from coursekit.explorers.lecture03 import EstimatorSpreadExplorer, KLIntegrandExplorer
 from coursekit.gaussians import Gaussian, Mixture, gaussian_kl
 
 
@@ -159,7 +156,7 @@ def estimator_explorer():
 @pytest.mark.parametrize(("mu", "n"), [(0.1, 100), (0.5, 30), (1.0, 10), (1.0, 1000), (2.0, 300)])
 def test_estimator_explorer_agrees_with_the_exact_moments(estimator_explorer, mu, n):
     r = estimator_explorer.update(mu=mu, n=n)
-    repeats = divergence.REPEATS
+    repeats = lecture03.REPEATS
     exact = gaussian_shift_moments(mu, n=n)
     assert r["kl"] == pytest.approx(mu**2 / 2)
     for name in ESTIMATORS:
@@ -191,8 +188,8 @@ def test_estimator_explorer_shows_schulmans_lessons(estimator_explorer):
 def test_rms_points_follow_the_exact_curves(estimator_explorer):
     r = estimator_explorer.update(mu=0.5, n=100)
     exact_curve = np.interp(
-        np.log(divergence.SAMPLE_SIZES),
-        np.log(divergence._N_CURVE),
+        np.log(lecture03.SAMPLE_SIZES),
+        np.log(lecture03._N_CURVE),
         r["stats"]["k1"]["rms_curve"],
     )
     np.testing.assert_allclose(r["stats"]["k1"]["rms_points"], exact_curve, rtol=0.1)
@@ -203,8 +200,8 @@ def test_estimator_explorer_is_deterministic():
     pixels = first.render().copy()
     estimates = first.result["stats"]["k3"]["estimates"].copy()
     # Recompute from scratch: the seeds come from the control values, not from global state.
-    divergence._spread.cache_clear()
-    divergence._summary.cache_clear()
+    lecture03._spread.cache_clear()
+    lecture03._summary.cache_clear()
     second = EstimatorSpreadExplorer(mu=0.5, n=30)
     np.testing.assert_array_equal(second.result["stats"]["k3"]["estimates"], estimates)
     np.testing.assert_array_equal(second.render(), pixels)

@@ -8,14 +8,9 @@ import numpy as np
 import pytest
 
 from coursekit import explorers, fitting
-from coursekit.explorers import fitting as module
-from coursekit.explorers.fitting import (
-    ForwardReverseExplorer,
-    MeanFieldExplorer,
-    MLELandscapeExplorer,
-    bimodal,
-    mle_data,
-)
+from coursekit.explorers import lecture04, lecture05
+from coursekit.explorers.lecture04 import ForwardReverseExplorer, MeanFieldExplorer, bimodal
+from coursekit.explorers.lecture05 import MLELandscapeExplorer, mle_data
 from coursekit.gaussians import Gaussian, Mixture, gaussian_entropy, gaussian_kl, mvn_kl
 
 
@@ -76,7 +71,7 @@ def test_results_agree_with_the_maths_layer(forward_reverse, d, w, init):
     p = bimodal(d, w)
     assert p.weights == (w, 1 - w) and p.components[0] == Gaussian(-d, 1.0)
     assert r["forward"] == fitting.fit_forward_kl(p)
-    expected = fitting.fit_reverse_kl(p, Gaussian(module.STARTS[init] * d, 1.0))
+    expected = fitting.fit_reverse_kl(p, Gaussian(lecture04.STARTS[init] * d, 1.0))
     assert r["reverse"] == expected
     assert r["forward_reverse_kl"] == pytest.approx(fitting.reverse_kl(r["forward"], p))
     assert r["reverse_forward_kl"] == pytest.approx(fitting.forward_kl(p, r["reverse"]))
@@ -84,9 +79,9 @@ def test_results_agree_with_the_maths_layer(forward_reverse, d, w, init):
     assert r["forward_kl"] <= r["reverse_forward_kl"] + 1e-12
     best = min(fitting.reverse_kl(q, p) for q in fitting.reverse_kl_optima(p))
     assert best <= r["forward_reverse_kl"] + 1e-12
-    np.testing.assert_allclose(r["p_pdf"], p.pdf(module._X))
+    np.testing.assert_allclose(r["p_pdf"], p.pdf(lecture04._X))
     # The profiles have their valleys at the fits.
-    stds, kls = fitting.reverse_kl_profile(p, module._MU)
+    stds, kls = fitting.reverse_kl_profile(p, lecture04._MU)
     np.testing.assert_allclose(r["reverse_profile"], kls)
     assert r["forward_profile"].min() >= r["forward_kl"] - 1e-12
     assert best - 1e-9 <= r["reverse_profile"].min() <= best + 0.01  # on a grid of μ
@@ -161,7 +156,7 @@ def test_data_are_nested_and_fixed():
     big = mle_data(1000)
     assert big.shape == (1000,)
     np.testing.assert_array_equal(mle_data(20), big[:20])
-    np.testing.assert_array_equal(big, Gaussian(0, 1).sample(1000, module.MLE_SEED))
+    np.testing.assert_array_equal(big, Gaussian(0, 1).sample(1000, lecture05.MLE_SEED))
     assert abs(big.mean()) < 0.1 and big.std() == pytest.approx(1.0, abs=0.05)
 
 
@@ -171,7 +166,7 @@ def test_nll_landscape_matches_the_maths_layer(mle, n, sigma):
     r = mle.update(n=n, sigma=sigma)
     x = mle_data(n)
     for i in (0, 57, 100, 200):
-        q = Gaussian(module._MU_GRID[i], sigma)
+        q = Gaussian(lecture05._MU_GRID[i], sigma)
         assert r["nll"][i] == pytest.approx(fitting.mean_nll(x, q), rel=1e-12)
         assert r["kl"][i] == pytest.approx(gaussian_kl(Gaussian(0, 1), q), rel=1e-12)
     # The cross-entropy is the KL plus the constant H(p), the same for every μ.
@@ -179,13 +174,13 @@ def test_nll_landscape_matches_the_maths_layer(mle, n, sigma):
     assert gaussian_entropy(1.0) == pytest.approx(1.418939, abs=1e-6)
     # The NLL's minimiser is the MLE x̄, whatever σ is; the KL's is μ = 0.
     assert r["mu_hat"] == pytest.approx(x.mean(), abs=1e-12)
-    assert abs(module._MU_GRID[np.argmin(r["nll"])] - x.mean()) <= 0.01
-    assert module._MU_GRID[np.argmin(r["kl"])] == pytest.approx(0.0, abs=1e-12)
+    assert abs(lecture05._MU_GRID[np.argmin(r["nll"])] - x.mean()) <= 0.01
+    assert lecture05._MU_GRID[np.argmin(r["kl"])] == pytest.approx(0.0, abs=1e-12)
     assert r["nll_at_mu_hat"] == pytest.approx(fitting.mean_nll(x, Gaussian(x.mean(), sigma)))
     assert r["nll_at_mu_hat"] <= r["nll"].min() + 1e-12
     assert r["mle"] == fitting.fit_mle_gaussian(x)
-    inside = np.sum((x >= module._BINS[0]) & (x <= module._BINS[-1]))
-    assert np.sum(r["histogram"] * np.diff(module._BINS)) == pytest.approx(inside / n)
+    inside = np.sum((x >= lecture05._BINS[0]) & (x <= lecture05._BINS[-1]))
+    assert np.sum(r["histogram"] * np.diff(lecture05._BINS)) == pytest.approx(inside / n)
 
 
 def test_nll_approaches_the_cross_entropy_as_n_grows(mle):

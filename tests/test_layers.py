@@ -12,6 +12,7 @@ MATHS_MODULES = [
     "coursekit.fitting",
     "coursekit.vi",
     "coursekit.divergences",
+    "coursekit.quadrature",
 ]
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from coursekit import explorers
 from coursekit.divergences import alpha_divergence, fit_alpha, hellinger_squared
-from coursekit.explorers.vi import AlphaFitExplorer, VIStepsExplorer
+from coursekit.explorers.lecture06 import VIStepsExplorer
+from coursekit.explorers.lecture07 import AlphaFitExplorer
 from coursekit.gaussians import Gaussian, Mixture
 from coursekit.vi import LogisticRegression2D, fit_gaussian_vi
 

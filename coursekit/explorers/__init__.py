@@ -1,24 +1,21 @@
 """Interactive figures: a live ipywidgets view in JupyterLab, a kernel-free view in the book.
 
 ``available()`` maps each explorer's name to its class; every class builds with no
-arguments, has ``figure``, ``params`` and ``update(**values)`` (see ``base.Explorer``).
+arguments, has ``figure``, ``params`` and ``update(**values)`` (see ``base.Explorer``). The
+explorers live in one module per lecture, ``lecture01`` … ``lecture07``; ``base`` holds the
+pattern, ``controls`` the format of ``params``, ``live_view`` and ``static_view`` the two views.
 """
 
 from __future__ import annotations
 
 from coursekit.explorers.base import Explorer
-from coursekit.explorers.divergence import (
-    CrossEntropyExplorer,
-    EstimatorSpreadExplorer,
-    KLIntegrandExplorer,
-)
-from coursekit.explorers.entropy import CategoricalExplorer, CoinExplorer, GaussianEntropyExplorer
-from coursekit.explorers.fitting import (
-    ForwardReverseExplorer,
-    MeanFieldExplorer,
-    MLELandscapeExplorer,
-)
-from coursekit.explorers.vi import AlphaFitExplorer, VIStepsExplorer
+from coursekit.explorers.lecture01 import CategoricalExplorer, CoinExplorer, GaussianEntropyExplorer
+from coursekit.explorers.lecture02 import CrossEntropyExplorer
+from coursekit.explorers.lecture03 import EstimatorSpreadExplorer, KLIntegrandExplorer
+from coursekit.explorers.lecture04 import ForwardReverseExplorer, MeanFieldExplorer
+from coursekit.explorers.lecture05 import MLELandscapeExplorer
+from coursekit.explorers.lecture06 import VIStepsExplorer
+from coursekit.explorers.lecture07 import AlphaFitExplorer
 
 _EXPLORERS: tuple[type[Explorer], ...] = (
     CoinExplorer,

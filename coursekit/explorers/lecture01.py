@@ -200,9 +200,9 @@ class GaussianEntropyExplorer(Explorer):
         right.plot(
             self._SIGMAS, gaussian_entropy(self._SIGMAS), color=plotting.PALETTE["black"], lw=1.5
         )
-        right.axhline(0, color=plotting.PALETTE["grey"], lw=1)
+        right.axhline(0, color=plotting.GREY, lw=1)
         crossing = 1 / np.sqrt(2 * np.pi * np.e)
-        right.axvline(crossing, color=plotting.PALETTE["grey"], lw=1, ls=":")
+        right.axvline(crossing, color=plotting.GREY, lw=1, ls=":")
         right.text(crossing * 1.08, -2.6, "σ = 1/√(2πe)", fontsize=8)
         self.marker = self.animated(right.plot([], [], "o", color=plotting.ACCENT, ms=8)[0])
         self.h_text = self.animated(right.text(0.06, 1.9, "", fontsize=9))

@@ -1,267 +1,33 @@
-"""Explorers of lectures 02 (Cross-entropy) and 03 (KL divergence)."""
+"""Explorers of lecture 03 (KL divergence): the KL integrand and Monte Carlo estimators."""
 
 from __future__ import annotations
 
 from functools import cache
 
 import numpy as np
-from matplotlib.lines import Line2D
-from matplotlib.patches import Polygon, Rectangle
+from matplotlib.patches import Polygon
 
-from coursekit import estimators, info, plotting
+from coursekit import estimators, plotting
 from coursekit.explorers.base import Explorer
 from coursekit.gaussians import Gaussian, Mixture, gaussian_kl
+from coursekit.quadrature import mass_grid
 
-EXTRA_COLOR = plotting.PALETTE["purple"]  # surprise paid on top of the ideal: KL > 0 parts
-SAVED_COLOR = plotting.PALETTE["green"]  # surprise saved: the negative parts of the integrand
-GREY = plotting.PALETTE["grey"]
-
-# -- lecture 02: cross-entropy -------------------------------------------------------------------
-
-OUTCOMES = ("dog", "cat", "fish", "bird")
-#: Word frequencies of Bob and Alice in C. Olah's "Visual Information Theory" (2015).
-WORDS = {
-    "Bob": np.array([1 / 2, 1 / 4, 1 / 8, 1 / 8]),
-    "Alice": np.array([1 / 8, 1 / 2, 1 / 4, 1 / 8]),
-}
-WORDS["Bob"].flags.writeable = WORDS["Alice"].flags.writeable = False  # results share them
-
-
-class CrossEntropyExplorer(Explorer):
-    """Cross-entropy as the average surprise you pay when the world is P but you believe Q.
-
-    The true word distribution P is Bob's or Alice's (Olah's example over dog, cat, fish,
-    bird); the belief Q = (1 − t)·P + t·(the other person's distribution) moves from P (t = 0)
-    to the other distribution (t = 1). Each outcome is a block of width p(x): its height is the
-    surprise −log₂ q(x) you pay for it, so the total area is H(P, Q) = −Σ p(x) log₂ q(x). The
-    part above the ideal −log₂ p(x) is the excess, whose net area is KL(P‖Q) = H(P, Q) − H(P)
-    ≥ 0 (Gibbs). At t = 1 the figure shows Olah's numbers: H(P) = H(Q) = 1.75 bits but
-    H(P, Q) = 2.375 and H(Q, P) = 2.25 bits (Bob's words as P): cross-entropy is not symmetric.
-    Introduced in lecture 02 (Cross-entropy).
-    """
-
-    name = "cross_entropy"
-    title = "Cross-entropy: the surprise you pay for believing Q when the world is P"
-    params = {
-        "truth": {"options": ["Bob", "Alice"], "value": "Bob", "label": "P (true words)"},
-        "t": {
-            "min": 0.0,
-            "max": 1.0,
-            "value": 1.0,
-            "step": 0.05,
-            "label": "belief Q: from P (0) to the other's words (1)",
-        },
-    }
-    book_values = {"t": [round(0.1 * k, 1) for k in range(11)]}
-    figsize = (8.4, 3.1)
-
-    @staticmethod
-    def compute(truth: str, t: float) -> dict:
-        p = WORDS[truth]
-        other = WORDS["Alice" if truth == "Bob" else "Bob"]
-        q = (1 - t) * p + t * other
-        return {
-            "truth": truth,
-            "t": t,
-            "p": p,
-            "q": q,
-            "surprise_p": info.surprise(p, base=2),
-            "surprise_q": info.surprise(q, base=2),
-            "entropy_p": info.entropy(p, base=2),
-            "entropy_q": info.entropy(q, base=2),
-            "cross_pq": info.cross_entropy(p, q, base=2),
-            "cross_qp": info.cross_entropy(q, p, base=2),
-            "kl_pq": info.kl_divergence(p, q, base=2),
-            "kl_qp": info.kl_divergence(q, p, base=2),
-        }
-
-    def build(self, figure) -> None:
-        dist, blocks, totals = figure.subplots(1, 3, width_ratios=[1, 1.35, 1.05])
-        k = np.arange(len(OUTCOMES))
-        self.p_bars = [
-            self.animated(b)
-            for b in dist.bar(k - 0.2, np.zeros(4), 0.4, color=plotting.P_COLOR, label="P (true)")
-        ]
-        self.q_bars = [
-            self.animated(b)
-            for b in dist.bar(k + 0.2, np.zeros(4), 0.4, color=plotting.Q_COLOR, label="Q (belief)")
-        ]
-        dist.set_xticks(k, OUTCOMES)
-        dist.set_xlim(-0.6, 3.6)
-        dist.set_ylim(0, 0.68)
-        dist.set_ylabel("probability")
-        dist.set_title("P and Q")
-        dist.legend(loc="upper right", handlelength=1.0)
-        dist.grid(axis="x", visible=False)
-
-        # Blocks of width p(x), so areas are p-weighted: the surprise −log₂ q(x) paid under the
-        # belief Q (orange top line), split into the part an ideal code for P would pay too
-        # (blue), the extra paid (purple) or the part saved (green hatching) against
-        # −log₂ p(x). The blue and purple area minus the hatched area is H(P, Q).
-        self.ideal = [
-            self.animated(
-                blocks.add_patch(Rectangle((0, 0), 0, 0, color=plotting.P_COLOR, alpha=0.35, lw=0))
-            )
-            for _ in OUTCOMES
-        ]
-        self.excess = [
-            self.animated(blocks.add_patch(Rectangle((0, 0), 0, 0, lw=0))) for _ in OUTCOMES
-        ]
-        self.ideal_top = [
-            self.animated(
-                blocks.plot([], [], color=plotting.P_COLOR, lw=2.5, solid_capstyle="butt")[0]
-            )
-            for _ in OUTCOMES
-        ]
-        self.paid = [
-            self.animated(
-                blocks.plot([], [], color=plotting.Q_COLOR, lw=2.5, solid_capstyle="butt")[0]
-            )
-            for _ in OUTCOMES
-        ]
-        self.block_labels = [
-            self.animated(blocks.text(0, 0.08, "", ha="center", va="bottom", fontsize=8))
-            for _ in OUTCOMES
-        ]
-        self.dividers = self.animated(blocks.vlines([], [], [], color="white", lw=1.5))
-        self.mean_p = self.animated(blocks.axhline(0, color=plotting.P_COLOR, lw=1.3, ls="--"))
-        self.mean_q = self.animated(blocks.axhline(0, color=plotting.Q_COLOR, lw=1.3, ls="--"))
-        blocks.set_xlim(0, 1)
-        blocks.set_ylim(0, 4.25)
-        blocks.set_yticks(range(4))
-        blocks.set_xlabel("outcomes, each as wide as its probability p(x)")
-        blocks.set_ylabel("surprise (bits)")
-        blocks.set_title("surprise of each outcome, weighted by p(x)")
-        blocks.grid(axis="x", visible=False)
-        handles = [
-            Line2D([], [], color=plotting.P_COLOR, lw=2.5),
-            Line2D([], [], color=plotting.Q_COLOR, lw=2.5),
-            Rectangle((0, 0), 1, 1, color=EXTRA_COLOR, alpha=0.8, lw=0),
-            Rectangle((0, 0), 1, 1, facecolor="white", edgecolor=SAVED_COLOR, hatch="////", lw=0),
-            Line2D([], [], color=plotting.P_COLOR, lw=1.3, ls="--"),
-            Line2D([], [], color=plotting.Q_COLOR, lw=1.3, ls="--"),
-        ]
-        blocks.legend(
-            handles,
-            ["ideal −log₂ p", "paid −log₂ q", "extra paid", "saved", "mean H(P)", "mean H(P,Q)"],
-            loc="upper center",
-            ncols=3,
-            fontsize=7.5,
-            handlelength=1.3,
-            columnspacing=0.9,
-            borderaxespad=0.2,
-        )
-
-        # Averages: H(P) and H(P, Q) = H(P) + KL(P‖Q); H(Q) and H(Q, P) = H(Q) + KL(Q‖P).
-        x = np.arange(4)
-        colors = [plotting.P_COLOR, plotting.P_COLOR, plotting.Q_COLOR, plotting.Q_COLOR]
-        self.base_bars = [
-            self.animated(b) for b in totals.bar(x, np.zeros(4), 0.62, color=colors, alpha=0.85)
-        ]
-        self.gap_bars = [
-            self.animated(b)
-            for b in totals.bar(x[[1, 3]], np.zeros(2), 0.62, color=EXTRA_COLOR, alpha=0.8)
-        ]
-        self.total_labels = [
-            self.animated(totals.text(i, 0, "", ha="center", va="bottom", fontsize=8.5)) for i in x
-        ]
-        self.gap_labels = [
-            self.animated(
-                totals.text(i, 0, "", ha="center", va="bottom", fontsize=7.5, color=EXTRA_COLOR)
-            )
-            for i in x[[1, 3]]
-        ]
-        totals.set_xticks(x, ["H(P)", "H(P,Q)", "H(Q)", "H(Q,P)"])
-        totals.axvline(1.5, color=GREY, lw=0.8, ls=":")
-        totals.set_xlim(-0.55, 3.55)
-        totals.set_ylim(0, 3.05)
-        totals.set_ylabel("bits")
-        totals.set_title("averages: gap = KL")
-        totals.grid(axis="x", visible=False)
-
-    def draw(self, result: dict) -> None:
-        p, q = result["p"], result["q"]
-        for bar, value in zip(self.p_bars, p, strict=True):
-            bar.set_height(value)
-        for bar, value in zip(self.q_bars, q, strict=True):
-            bar.set_height(value)
-
-        left = np.concatenate([[0.0], np.cumsum(p)[:-1]])
-        sp, sq = result["surprise_p"], result["surprise_q"]
-        for i, name in enumerate(OUTCOMES):
-            x0, w = left[i], p[i]
-            low, high = sorted((sp[i], sq[i]))
-            self.ideal[i].set_bounds(x0, 0, w, low)
-            extra = sq[i] > sp[i]
-            patch = self.excess[i]
-            patch.set_bounds(x0, low, w, high - low)
-            patch.set_facecolor(EXTRA_COLOR if extra else "white")
-            patch.set_alpha(0.8 if extra else None)
-            patch.set_edgecolor(SAVED_COLOR)
-            patch.set_hatch(None if extra else "////")
-            patch.set_linewidth(0)
-            self.paid[i].set_data([x0, x0 + w], [sq[i], sq[i]])
-            self.ideal_top[i].set_data([x0, x0 + w], [sp[i], sp[i]])
-            self.block_labels[i].set_position((x0 + w / 2, 0.06))
-            self.block_labels[i].set_text(name)
-        self.dividers.set_segments([[[x, 0], [x, 3.2]] for x in left[1:]])
-        self.mean_p.set_ydata([result["entropy_p"]] * 2)
-        self.mean_q.set_ydata([result["cross_pq"]] * 2)
-
-        kls = (result["kl_pq"], result["kl_qp"])
-        bases = [result["entropy_p"], result["entropy_p"], result["entropy_q"], result["entropy_q"]]
-        tops = [result["entropy_p"], result["cross_pq"], result["entropy_q"], result["cross_qp"]]
-        for bar, label, base, top in zip(
-            self.base_bars, self.total_labels, bases, tops, strict=True
-        ):
-            bar.set_height(base)
-            label.set_y(top + 0.03)
-            label.set_text(f"{top:.3f}")
-        for k, (bar, label, kl) in enumerate(zip(self.gap_bars, self.gap_labels, kls, strict=True)):
-            top = tops[2 * k + 1]
-            bar.set_y(bases[2 * k + 1])
-            bar.set_height(kl)
-            label.set_y(top + 0.2)
-            label.set_text(f"KL {kl:.3f}")
-
-    def describe(self, result: dict) -> str:
-        other = "Alice" if result["truth"] == "Bob" else "Bob"
-        q = ", ".join(f"{v:.3f}" for v in result["q"])
-        return (
-            f"Words follow {result['truth']}'s distribution P; the belief Q has moved "
-            f"{result['t']:.2f} of the way to {other}'s, Q = ({q}) over dog, cat, fish, bird. "
-            f"Cross-entropy H(P,Q) = {result['cross_pq']:.3f} bits against the entropy "
-            f"H(P) = {result['entropy_p']:.3f} bits, a gap KL(P‖Q) = {result['kl_pq']:.3f} bits; "
-            f"the other way round H(Q,P) = {result['cross_qp']:.3f} bits, H(Q) = "
-            f"{result['entropy_q']:.3f} bits."
-        )
-
-
-# -- lecture 03: the KL integrand -----------------------------------------------------------------
+# -- the KL integrand ----------------------------------------------------------------------------
 
 TARGETS = {"N(0,1)": Gaussian(0.0, 1.0), "bimodal": Mixture.symmetric(2.0)}
 TARGET_NAMES = {"N(0,1)": "P = N(0, 1)", "bimodal": "P = ½N(−2, 1) + ½N(2, 1)"}
 INTEGRAND_LIMITS = (-0.32, 0.8)
 
 
-def _grid_kl(a, b, lo: float, hi: float, points: int = 2401) -> float:
-    """KL(a‖b) in nats by the trapezoid rule on [lo, hi] (it must hold all but ~0 of a's mass).
+def _grid_kl(a, b, points: int = 2401) -> float:
+    """KL(a‖b) in nats by the trapezoid rule on an interval holding a's mass (±12σ).
 
     For the smooth, Gaussian-tailed integrands here the trapezoid rule converges very fast;
     the tests check it against ``scipy.integrate.quad``.
     """
-    x = np.linspace(lo, hi, points)
+    x, w = mass_grid(a, points=points)
     log_a = a.logpdf(x)
-    return float(np.trapezoid(np.exp(log_a) * (log_a - b.logpdf(x)), x))
-
-
-def _mass_interval(d) -> tuple[float, float]:
-    """An interval holding all but < 1e-30 of the mass of a Gaussian or a mixture."""
-    if isinstance(d, Mixture):
-        mus = np.array([c.mean for c in d.components])
-        stds = np.array([c.std for c in d.components])
-        return float((mus - 12 * stds).min()), float((mus + 12 * stds).max())
-    return d.mean - 12 * d.std, d.mean + 12 * d.std
+    return float(w @ (np.exp(log_a) * (log_a - b.logpdf(x))))
 
 
 class KLIntegrandExplorer(Explorer):
@@ -297,16 +63,16 @@ class KLIntegrandExplorer(Explorer):
         x = KLIntegrandExplorer._X
         log_p, log_q = p.logpdf(x), q.logpdf(x)
         # The areas on either side of zero, on a grid holding all of P's mass.
-        wide = np.linspace(*_mass_interval(p), 2401)
+        wide, w = mass_grid(p, points=2401)
         log_p_wide = p.logpdf(wide)
         f_wide = np.exp(log_p_wide) * (log_p_wide - q.logpdf(wide))
-        positive = float(np.trapezoid(np.clip(f_wide, 0, None), wide))
-        negative = float(np.trapezoid(np.clip(f_wide, None, 0), wide))
+        positive = float(w @ np.clip(f_wide, 0, None))
+        negative = float(w @ np.clip(f_wide, None, 0))
         if isinstance(p, Gaussian):
             forward, reverse = gaussian_kl(p, q), gaussian_kl(q, p)
         else:
             forward = positive + negative
-            reverse = _grid_kl(q, p, *_mass_interval(q))
+            reverse = _grid_kl(q, p)
         integrand = np.exp(log_p) * (log_p - log_q)
         return {
             "target": target,
@@ -325,40 +91,19 @@ class KLIntegrandExplorer(Explorer):
     def build(self, figure) -> None:
         dens, integ = figure.subplots(1, 2)
         x, zeros = self._X, np.zeros_like(self._X)
-        box = {
-            "boxstyle": "round,pad=0.25",
-            "facecolor": "white",
-            "edgecolor": "none",
-            "alpha": 0.85,
-        }
+        box = plotting.text_box()
         self.p_fill = self.animated(
             dens.fill_between(x, zeros, color=plotting.P_COLOR, alpha=0.15, lw=0)
         )
         self.p_line = self.animated(dens.plot(x, zeros, color=plotting.P_COLOR)[0])
         self.q_line = self.animated(dens.plot(x, zeros, color=plotting.Q_COLOR)[0])
-        self.p_name = self.animated(
-            dens.text(
-                0.02,
-                0.97,
-                "",
-                transform=dens.transAxes,
-                va="top",
-                fontsize=8.5,
-                color=plotting.P_COLOR,
-                bbox=box,
+        self.p_name, self.q_name = (
+            self.animated(
+                dens.text(
+                    0.02, y, "", transform=dens.transAxes, va="top", fontsize=8.5, color=c, bbox=box
+                )
             )
-        )
-        self.q_name = self.animated(
-            dens.text(
-                0.02,
-                0.86,
-                "",
-                transform=dens.transAxes,
-                va="top",
-                fontsize=8.5,
-                color=plotting.Q_COLOR,
-                bbox=box,
-            )
+            for y, c in ((0.97, plotting.P_COLOR), (0.86, plotting.Q_COLOR))
         )
         dens.set_xlim(-6, 6)
         dens.set_ylim(0, 0.95)
@@ -367,13 +112,13 @@ class KLIntegrandExplorer(Explorer):
         dens.set_title("target P and model Q")
 
         self.pos_fill = self.animated(
-            integ.fill_between(x, zeros, color=EXTRA_COLOR, alpha=0.6, lw=0)
+            integ.fill_between(x, zeros, color=plotting.KL_COLOR, alpha=0.6, lw=0)
         )
         self.neg_fill = self.animated(
-            integ.fill_between(x, zeros, color=SAVED_COLOR, alpha=0.6, lw=0)
+            integ.fill_between(x, zeros, color=plotting.SAVED_COLOR, alpha=0.6, lw=0)
         )
-        self.curve = self.animated(integ.plot(x, zeros, color="#333333", lw=1.3)[0])
-        integ.axhline(0, color=GREY, lw=0.8)
+        self.curve = self.animated(integ.plot(x, zeros, color=plotting.INK, lw=1.3)[0])
+        integ.axhline(0, color=plotting.GREY, lw=0.8)
         self.kl_text = self.animated(
             integ.text(
                 0.02,
@@ -421,7 +166,7 @@ class KLIntegrandExplorer(Explorer):
         )
 
 
-# -- lecture 03: Monte Carlo estimators -----------------------------------------------------------
+# -- Monte Carlo estimators ----------------------------------------------------------------------
 
 MUS = [0.1, 0.25, 0.5, 1.0, 2.0]
 SAMPLE_SIZES = [10, 30, 100, 300, 1000]
@@ -551,7 +296,7 @@ class EstimatorSpreadExplorer(Explorer):
                 )
             )
         violins.axhline(1, color="black", lw=1.2, ls="--")
-        violins.axhline(0, color=GREY, lw=0.8)
+        violins.axhline(0, color=plotting.GREY, lw=0.8)
         # A column right of the violins holds the labels of the line and of the numbers.
         violins.text(2.58, 1.06, "true KL", ha="left", va="bottom", fontsize=7.5)
         self.kl_label = self.animated(
@@ -564,7 +309,7 @@ class EstimatorSpreadExplorer(Explorer):
             ha="left",
             va="top",
             fontsize=7.5,
-            color=GREY,
+            color=plotting.GREY,
             linespacing=1.3,
         )
         violins.set_xticks(
@@ -588,7 +333,7 @@ class EstimatorSpreadExplorer(Explorer):
             self.points[name] = self.animated(
                 errors.plot(SAMPLE_SIZES, SAMPLE_SIZES, "o", color=color, ms=4.5, mfc="white")[0]
             )
-        self.current = self.animated(errors.axvline(100, color=GREY, lw=1, ls=":"))
+        self.current = self.animated(errors.axvline(100, color=plotting.GREY, lw=1, ls=":"))
         errors.set_xscale("log")
         errors.set_yscale("log")
         errors.set_xlim(_N_CURVE[0], _N_CURVE[-1])
