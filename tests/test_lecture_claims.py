@@ -32,7 +32,6 @@ PENDING_ANSWERS = {
     "03-kl-divergence",
     "04-forward-vs-reverse-kl",
     "05-maximum-likelihood",
-    "06-variational-inference",
     "07-alpha-divergences",
 }
 LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+")
