@@ -3,7 +3,13 @@
 - sphinx-thebe and sphinx-togglebutton register their inline scripts twice under Sphinx 7,
   which makes every page throw "Identifier 'THEBE_JS_URL' has already been declared" in the
   console; here each page gets every script once.
+- Accessibility (axe-core, WCAG 2.5.3 and ARIA): myst-nb names every folded cell "Toggle
+  hidden content" while it shows "Show code cell source" or "Show the solution", and docutils
+  puts doc-biblioentry items in a list; both are repaired in each page's body. Two theme
+  buttons are overridden in book/_templates.
 - The notebooks' explorers include their kernel-free view only when asked to, as here.
+- A print stylesheet (book/_static/print.css, with print-fit.js for wide equations) keeps
+  equations, code and tables inside the page on paper.
 """
 
 import os
@@ -27,9 +33,30 @@ def unique_scripts(app, pagename, templatename, context, doctree):
     scripts[:] = unique
 
 
+#: Markup of myst-nb and docutils that fails an accessibility audit, and its repair.
+ACCESSIBLE_MARKUP = {
+    # A folded cell's name must contain what it shows ("Show code cell source").
+    '<summary aria-label="Toggle hidden content">': "<summary>",
+    # The bibliography is a list, so each entry is a list item (not doc-biblioentry, which
+    # a list may not contain).
+    'role="doc-biblioentry"': 'role="listitem"',
+}
+
+
+def accessible_markup(app, pagename, templatename, context, doctree):
+    body = context.get("body")
+    if body:
+        for markup, repair in ACCESSIBLE_MARKUP.items():
+            body = body.replace(markup, repair)
+        context["body"] = body
+
+
 def setup(app):
     # The book executes the notebooks: ask their explorers for the kernel-free view, which is
     # what a reader without a kernel sees (see coursekit.explorers.base.static_views_wanted).
     os.environ["COURSEKIT_STATIC_EXPLORERS"] = "1"
     app.connect("html-page-context", unique_scripts, priority=900)
+    app.connect("html-page-context", accessible_markup)
+    app.add_css_file("print.css", media="print")
+    app.add_js_file("print-fit.js", loading_method="defer")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -176,3 +176,71 @@ def test_introduction_offers_the_student_notebooks(page, server):
     names = zipfile.ZipFile(io.BytesIO(response.body())).namelist()
     lectures = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     assert sorted(Path(n).name for n in names if n.endswith(".ipynb")) == lectures
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[str]:
+    """Serious and critical violations that axe-core finds on the page as it is now."""
+    if not AXE.is_file():
+        pytest.fail("axe-core is missing: run `make js` (npm ci)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}: "
+        + "; ".join(str(node["target"]) for node in v["nodes"][:5])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", [*PAGES, "search.html", "genindex.html"])
+def test_no_serious_accessibility_violations(browser, server, path, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    try:
+        open_typeset(page, server, path)
+        violations = axe_violations(page)
+    finally:
+        context.close()
+    assert violations == [], f"{path} ({scheme}):\n" + "\n".join(violations)
+
+
+PRINTED_WIDTH = 718  # CSS px: the text width of an A4 page with Chromium's default margins
+PAST_THE_PAGE = """
+(limit) => {
+    const found = [];
+    for (const el of document.querySelectorAll("main *")) {
+        const box = el.getBoundingClientRect();
+        const style = getComputedStyle(el);
+        if (!box.width || !box.height || style.display === "none") continue;
+        const clipped = ["auto", "scroll", "hidden"].includes(style.overflowX)
+            && el.scrollWidth > el.clientWidth + 8;
+        if (box.right > limit + 1 || clipped) {
+            found.push(`${el.tagName.toLowerCase()}.${el.className.baseVal ?? el.className}: `
+                + `right ${Math.round(box.right)} px, content ${el.scrollWidth} px `
+                + `"${(el.textContent || "").trim().slice(0, 50)}"`);
+        }
+    }
+    return found;
+}
+"""
+
+
+def test_a_printed_lecture_stays_inside_the_page(browser, server):
+    """Lecture 04 (wide equations, code, tables) printed as the browser prints it."""
+    lecture = next(page for page in LECTURES if "04-" in page)
+    context = browser.new_context(viewport={"width": PRINTED_WIDTH, "height": 1000})
+    page = context.new_page()
+    try:
+        page.emulate_media(media="print")
+        open_typeset(page, server, lecture)
+        width = page.evaluate("() => document.documentElement.clientWidth")
+        past = page.evaluate(PAST_THE_PAGE, width)
+        pdf = page.pdf(format="A4")
+    finally:
+        context.close()
+    assert past == [], f"{len(past)} elements wider than the printed page:\n" + "\n".join(past[:20])
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 3
