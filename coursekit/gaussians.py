@@ -74,7 +74,12 @@ def normal_logpdf(x, mean=0.0, std=1.0):
 
 
 def half_log_det(chol: np.ndarray) -> float:
-    """½ log det Σ from the Cholesky factor L of Σ: the sum of log L_ii."""
+    r"""½ log det Σ from the Cholesky factor L of Σ (Σ = L Lᵀ, so det Σ = Π_i L_ii²).
+
+    .. math:: \tfrac12 \log\det\Sigma = \sum_i \log L_{ii}
+
+    Introduced in lecture 03 (KL divergence), for :func:`mvn_kl`.
+    """
     return float(np.log(np.diag(chol)).sum())
 
 
@@ -334,19 +339,29 @@ def mvn_kl(mean_p, cov_p, mean_q, cov_q, base=None) -> float:
 
 def as_gaussian(q, name: str, example: str = "Gaussian(mean=0, std=1)", note: str = ""):
     """Return ``q`` if it is a :class:`Gaussian`; else raise ValueError naming ``name``, with
-    an ``example`` of a valid value and an optional ``note`` (a sentence on how to fix it)."""
+    an ``example`` of a valid value and an optional ``note`` (a sentence on how to fix it).
+
+    Introduced in lecture 03 (KL divergence), for :func:`gaussian_kl`; used by every function
+    that takes a Gaussian.
+    """
     if not isinstance(q, Gaussian):
         raise ValueError(f"{name} must be a Gaussian, e.g. {example}, but got {q!r}.{note}")
     return q
 
 
 def as_density(d, name: str, example: str):
-    """Return ``d`` if it is a :class:`Gaussian` or a :class:`Mixture`, else raise ValueError."""
+    """Return ``d`` if it is a :class:`Gaussian` or a :class:`Mixture`, else raise ValueError.
+
+    Introduced in lecture 04 (Forward vs reverse KL), whose targets are mixtures.
+    """
     if not isinstance(d, Gaussian | Mixture):
         raise ValueError(f"{name} must be a Gaussian or a Mixture, e.g. {example}, but got {d!r}.")
     return d
 
 
 def components(d) -> list[Gaussian]:
-    """The Gaussian components of a Gaussian (itself) or of a :class:`Mixture`."""
+    """The Gaussian components of a Gaussian (itself) or of a :class:`Mixture`.
+
+    Introduced in lecture 04 (Forward vs reverse KL).
+    """
     return [d] if isinstance(d, Gaussian) else list(d.components)

@@ -113,6 +113,14 @@ class Explorer:
         self._dynamic.append(artist)
         return artist
 
+    def readout(self, axes, x: float, y: float, **style):
+        """An animated, empty text at axes coordinates (0 to 1) that ``draw`` fills in.
+
+        Called in ``build``; aligned by its top edge unless ``style`` sets ``va``.
+        """
+        style.setdefault("va", "top")
+        return self.animated(axes.text(x, y, "", transform=axes.transAxes, **style))
+
     def render(self, dpi: int = LIVE_DPI, full: bool = False) -> np.ndarray:
         """Draw the figure with the Agg renderer and return its pixels (height × width × 3).
 

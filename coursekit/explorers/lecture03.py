@@ -98,11 +98,7 @@ class KLIntegrandExplorer(Explorer):
         self.p_line = self.animated(dens.plot(x, zeros, color=plotting.P_COLOR)[0])
         self.q_line = self.animated(dens.plot(x, zeros, color=plotting.Q_COLOR)[0])
         self.p_name, self.q_name = (
-            self.animated(
-                dens.text(
-                    0.02, y, "", transform=dens.transAxes, va="top", fontsize=8.5, color=c, bbox=box
-                )
-            )
+            self.readout(dens, 0.02, y, fontsize=8.5, color=c, bbox=box)
             for y, c in ((0.97, plotting.P_COLOR), (0.86, plotting.Q_COLOR))
         )
         dens.set_xlim(-6, 6)
@@ -119,18 +115,7 @@ class KLIntegrandExplorer(Explorer):
         )
         self.curve = self.animated(integ.plot(x, zeros, color=plotting.INK, lw=1.3)[0])
         integ.axhline(0, color=plotting.GREY, lw=0.8)
-        self.kl_text = self.animated(
-            integ.text(
-                0.02,
-                0.97,
-                "",
-                transform=integ.transAxes,
-                va="top",
-                fontsize=8.5,
-                linespacing=1.5,
-                bbox=box,
-            )
-        )
+        self.kl_text = self.readout(integ, 0.02, 0.97, fontsize=8.5, linespacing=1.5, bbox=box)
         integ.set_xlim(-6, 6)
         integ.set_ylim(*INTEGRAND_LIMITS)
         integ.set_xlabel("x")

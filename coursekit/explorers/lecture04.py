@@ -151,27 +151,9 @@ class ForwardReverseExplorer(Explorer):
                 ("reverse", plotting.REVERSE_COLOR),
             )
         ):
-            self.texts[key] = self.animated(
-                dens.text(
-                    0.015,
-                    0.975 - 0.085 * k,
-                    "",
-                    transform=dens.transAxes,
-                    va="top",
-                    fontsize=8,
-                    color=color,
-                )
-            )
-        self.texts["note"] = self.animated(
-            dens.text(
-                0.015,
-                0.975 - 0.085 * 3,
-                "",
-                transform=dens.transAxes,
-                va="top",
-                fontsize=7.5,
-                color="#555555",
-            )
+            self.texts[key] = self.readout(dens, 0.015, 0.975 - 0.085 * k, fontsize=8, color=color)
+        self.texts["note"] = self.readout(
+            dens, 0.015, 0.975 - 0.085 * 3, fontsize=7.5, color="#555555"
         )
         dens.set_xlim(*X_LIMITS)
         dens.set_ylim(-0.025, 0.8)
@@ -362,16 +344,14 @@ class MeanFieldExplorer(Explorer):
         self.forward_dot = self.animated(
             var.plot([], [], "o", color=plotting.FORWARD_COLOR, ms=7)[0]
         )
-        self.kl_text = self.animated(
-            var.text(
-                0.03,
-                0.05,
-                "",
-                transform=var.transAxes,
-                fontsize=8,
-                linespacing=1.45,
-                bbox=plotting.text_box(0.3),
-            )
+        self.kl_text = self.readout(
+            var,
+            0.03,
+            0.05,
+            fontsize=8,
+            linespacing=1.45,
+            bbox=plotting.text_box(0.3),
+            va="baseline",
         )
         var.set_xlim(-0.02, 1.0)
         var.set_ylim(0, 1.2)

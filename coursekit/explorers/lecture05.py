@@ -140,17 +140,8 @@ class MLELandscapeExplorer(Explorer):
         hist.plot(_XH, TRUE_P.pdf(_XH), color=plotting.P_COLOR, lw=1.3, ls=":")
         self.model_line = self.animated(hist.plot(_XH, _XH, color=plotting.FORWARD_COLOR, lw=2)[0])
         self.rug = self.animated(hist.vlines([], 0, 0, color=plotting.P_COLOR, lw=0.8, alpha=0.6))
-        self.fit_text = self.animated(
-            hist.text(
-                0.02,
-                0.97,
-                "",
-                transform=hist.transAxes,
-                va="top",
-                fontsize=8,
-                linespacing=1.4,
-                bbox=plotting.text_box(0.3),
-            )
+        self.fit_text = self.readout(
+            hist, 0.02, 0.97, fontsize=8, linespacing=1.4, bbox=plotting.text_box(0.3)
         )
         hist.set_xlim(_BINS[0], _BINS[-1])
         hist.set_ylim(-0.04, 1.0)

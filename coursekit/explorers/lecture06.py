@@ -96,17 +96,7 @@ class VIStepsExplorer(Explorer):
             for lw, ls in ((2.0, "-"), (1.3, "--"))
         ]
         self.q_mean = self.animated(post.plot([], [], "o", color=plotting.Q_COLOR, ms=5)[0])
-        self.q_text = self.animated(
-            post.text(
-                0.03,
-                0.97,
-                "",
-                transform=post.transAxes,
-                va="top",
-                fontsize=8.5,
-                bbox=plotting.text_box(),
-            )
-        )
+        self.q_text = self.readout(post, 0.03, 0.97, fontsize=8.5, bbox=plotting.text_box())
         post.set_xlim(*W0_LIMITS)
         post.set_ylim(*W1_LIMITS)
         post.set_xlabel("intercept w₀")
@@ -137,22 +127,17 @@ class VIStepsExplorer(Explorer):
         self.gap_bar = self.animated(
             trace.plot([], [], color=plotting.ACCENT, lw=1.6, marker="_", ms=8)[0]
         )
-        self.gap_text = self.animated(
-            trace.text(
-                0.97,
-                0.6,
-                "",
-                transform=trace.transAxes,
-                ha="right",
-                va="center",
-                fontsize=8.5,
-                color=plotting.ACCENT,
-                bbox=plotting.text_box(),
-            )  # fmt: skip
+        self.gap_text = self.readout(
+            trace,
+            0.97,
+            0.6,
+            ha="right",
+            va="center",
+            fontsize=8.5,
+            color=plotting.ACCENT,
+            bbox=plotting.text_box(),
         )
-        self.off_text = self.animated(
-            trace.text(0.97, 0.04, "", transform=trace.transAxes, ha="right", fontsize=8)
-        )
+        self.off_text = self.readout(trace, 0.97, 0.04, ha="right", fontsize=8, va="baseline")
         trace.set_xlim(-4, VI_STEPS + 4)
         trace.set_ylim(log_z - ELBO_BELOW, log_z + 1.0)
         trace.set_xlabel("optimisation step")

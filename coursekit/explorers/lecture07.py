@@ -110,17 +110,8 @@ class AlphaFitExplorer(Explorer):
         self.q_line = self.animated(
             dens.plot(x, zeros, color=ALPHA_COLOR, lw=2.4, label="best q for this α")[0]
         )
-        self.q_text = self.animated(
-            dens.text(
-                0.98,
-                0.97,
-                "",
-                transform=dens.transAxes,
-                ha="right",
-                va="top",
-                fontsize=8.5,
-                bbox=plotting.text_box(),
-            )  # fmt: skip
+        self.q_text = self.readout(
+            dens, 0.98, 0.97, ha="right", fontsize=8.5, bbox=plotting.text_box()
         )
         dens.set_xlim(x[0], x[-1])
         dens.set_ylim(0, 0.5)

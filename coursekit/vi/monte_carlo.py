@@ -92,6 +92,14 @@ def _score_terms(log_joint, q: Gaussian, eps: np.ndarray) -> np.ndarray:
     return np.column_stack([f * eps / q.std, f * (eps * eps - 1.0) + 1.0])
 
 
+def _estimate(terms, f, q, n, rng) -> GradientEstimate:
+    """Average the single-sample ``terms(f, q, ε)`` over n draws ε ~ N(0, 1)."""
+    q = q_gaussian(q)
+    eps = check.rng(rng).standard_normal(check.count(n))
+    samples = terms(f, q, eps)
+    return GradientEstimate(samples.mean(axis=0), samples)
+
+
 def reparam_gradient(grad_log_joint, q: Gaussian, n: int, rng) -> GradientEstimate:
     r"""Reparameterisation ("pathwise") estimate of ∇ELBO with respect to (μ, log σ).
 
@@ -107,10 +115,7 @@ def reparam_gradient(grad_log_joint, q: Gaussian, n: int, rng) -> GradientEstima
     Introduced in lecture 06 (Variational inference).
     """
     grad_log_joint = function_of_z(grad_log_joint, "grad_log_joint")
-    q = q_gaussian(q)
-    eps = check.rng(rng).standard_normal(check.count(n))
-    samples = _reparam_terms(grad_log_joint, q, eps)
-    return GradientEstimate(samples.mean(axis=0), samples)
+    return _estimate(_reparam_terms, grad_log_joint, q, n, rng)
 
 
 def score_gradient(log_joint, q: Gaussian, n: int, rng) -> GradientEstimate:
@@ -128,10 +133,7 @@ def score_gradient(log_joint, q: Gaussian, n: int, rng) -> GradientEstimate:
     Introduced in lecture 06 (Variational inference).
     """
     log_joint = function_of_z(log_joint, "log_joint")
-    q = q_gaussian(q)
-    eps = check.rng(rng).standard_normal(check.count(n))
-    samples = _score_terms(log_joint, q, eps)
-    return GradientEstimate(samples.mean(axis=0), samples)
+    return _estimate(_score_terms, log_joint, q, n, rng)
 
 
 def gradient_moments(log_joint, grad_log_joint, q: Gaussian, method: str, nodes: int = 64):
