@@ -8,11 +8,14 @@
   puts doc-biblioentry items in a list; both are repaired in each page's body. Two theme
   buttons are overridden in book/_templates.
 - The notebooks' explorers include their kernel-free view only when asked to, as here.
+- The API reference links each "Introduced in lecture NN" of a docstring to that lecture.
 - A print stylesheet (book/_static/print.css, with print-fit.js for wide equations) keeps
   equations, code and tables inside the page on paper.
 """
 
 import os
+import re
+from pathlib import Path
 
 
 def _script_key(script):
@@ -51,12 +54,35 @@ def accessible_markup(app, pagename, templatename, context, doctree):
         context["body"] = body
 
 
+LECTURE_MENTION = re.compile(r"(?<![`/\w])([Ll]ecture) (\d{2})\b")
+
+
+def link_lectures(app, what, name, obj, options, lines):
+    """In the API reference, "Introduced in lecture 03 (...)" links to lecture 03's page."""
+    pages = {
+        path.name[:2]: f"/notebooks/{path.stem}"
+        for path in Path(app.srcdir, "notebooks").glob("[0-9][0-9]-*.ipynb")
+    }
+
+    def link(match):
+        page = pages.get(match.group(2))
+        if page is None:
+            return match.group(0)
+        return f":doc:`{match.group(1)} {match.group(2)} <{page}>`"
+
+    for index, line in enumerate(lines):
+        if not line.lstrip().startswith((">>>", "...")):
+            lines[index] = LECTURE_MENTION.sub(link, line)
+
+
 def setup(app):
     # The book executes the notebooks: ask their explorers for the kernel-free view, which is
     # what a reader without a kernel sees (see coursekit.explorers.base.static_views_wanted).
     os.environ["COURSEKIT_STATIC_EXPLORERS"] = "1"
+    app.setup_extension("sphinx.ext.autodoc")
     app.connect("html-page-context", unique_scripts, priority=900)
     app.connect("html-page-context", accessible_markup)
+    app.connect("autodoc-process-docstring", link_lectures)
     app.add_css_file("print.css", media="print")
     app.add_js_file("print-fit.js", loading_method="defer")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
