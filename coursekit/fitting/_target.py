@@ -110,6 +110,8 @@ class LogDensity:
         mu, inv_var = self.mu.reshape(shape), self.inv_var.reshape(shape)
         diff = x - mu
         u = diff * inv_var  # (x − μ_k)/σ_k², minus the score of component k
+        # log w_k + log N(x; μ_k, σ_k²) written out (offset = log w_k − log Z_k), since u and
+        # diff serve the derivatives too.
         log_k = self.offset.reshape(shape) - 0.5 * u * diff
         top = log_k.max(axis=0)
         # Clipping at −200 changes nothing (e^−200 ≈ 1e-87 next to the top term, 1) but keeps

@@ -21,7 +21,7 @@ def mixture_entropy(target, base=None) -> float:
     r"""Differential entropy H(p) = −∫ p(x) log p(x) dx of a Gaussian or a Gaussian mixture.
 
     For a mixture, H(p) = −Σ_k w_k E_{N(μ_k, σ_k²)}[log p(x)], each expectation by the
-    trapezoid rule of the module docstring (no closed form exists); for a Gaussian,
+    trapezoid rule of :mod:`coursekit.fitting._target` (no closed form exists); for a Gaussian,
     ½ log(2πeσ²). Units: nats for ``base=None``, bits for ``base=2``.
 
     Introduced in lecture 04 (Forward vs reverse KL).

@@ -29,9 +29,9 @@ def reverse_kl(q, target, base=None) -> float:
     .. math:: KL(q \| p) = -H(q) - \mathbb E_q[\log p(x)], \qquad
               H(q) = \tfrac12 \log(2\pi e \sigma_q^2)
 
-    Closed form for a Gaussian p; for a mixture E_q[log p] by quadrature (module docstring;
-    accurate to ~1e-8). Units: nats for ``base=None``, bits for ``base=2``. Argument order as
-    in the notation: ``reverse_kl(q, p)`` is KL(q‖p).
+    Closed form for a Gaussian p; for a mixture E_q[log p] by quadrature
+    (:mod:`coursekit.fitting._target`; accurate to ~1e-8). Units: nats for ``base=None``, bits
+    for ``base=2``. Argument order as in the notation: ``reverse_kl(q, p)`` is KL(q‖p).
 
     Introduced in lecture 04 (Forward vs reverse KL).
 
@@ -194,11 +194,11 @@ def fit_reverse_kl(target, init: Gaussian) -> Gaussian:
     .. math:: \partial_\mu KL = -\mathbb E_q[(\log p)'(x)], \qquad
               \partial_{\log\sigma} KL = -1 - \mathbb E_q[(\log p)'(x)\, \sigma z]
 
-    (x = μ + σz), computed from p's score with the same quadrature as the KL (module
-    docstring), then polished by Newton steps with the exact Hessian. The reverse KL punishes q
-    for mass where p is small ("zero forcing"), so for a target with well-separated modes q
-    locks onto one mode ("mode seeking") and there are several local minima: which one you get
-    depends on ``init``.
+    (x = μ + σz), computed from p's score with the same quadrature as the KL
+    (:mod:`coursekit.fitting._target`), then polished by Newton steps with the exact Hessian.
+    The reverse KL punishes q for mass where p is small ("zero forcing"), so for a target with
+    well-separated modes q locks onto one mode ("mode seeking") and there are several local
+    minima: which one you get depends on ``init``.
 
     For p = ½N(−d, 1) + ½N(d, 1) (a mixture of two unit Gaussians d apart from the centre):
 
