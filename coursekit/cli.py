@@ -2,7 +2,7 @@
 
 coursekit execute notebooks/*.ipynb                    re-run master notebooks, store outputs
 coursekit student notebooks/ --out student/            write the student copies
-coursekit grade submissions/ --out grades.csv          grade submitted notebooks
+coursekit grade submissions/ --out grades/             grade submitted notebooks
 """
 
 from __future__ import annotations
@@ -123,6 +123,7 @@ def _submissions(sources: list[str]) -> tuple[list[Path], list[str]]:
 
 def _grade(args: argparse.Namespace) -> int:
     from coursekit import grading
+    from coursekit.grading.reports import OutputFolderError, check_output_folder
 
     paths, missing = _submissions(args.notebooks)
     for name in missing:
@@ -130,30 +131,55 @@ def _grade(args: argparse.Namespace) -> int:
     if not paths:
         print("coursekit grade: no notebooks to grade", file=sys.stderr)
         return EXIT_USAGE
-    csv_path = Path(args.out)
-    json_path = Path(args.json) if args.json else csv_path.with_suffix(".json")
-    feedback = Path(args.feedback) if args.feedback else csv_path.parent / "feedback"
+    out = Path(args.out)
+    if out.suffix.lower() == ".csv":
+        print(
+            f"coursekit grade: --out is the output folder (it gets grades.csv, grades.json and "
+            f"feedback/): try --out {out.with_suffix('')}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        check_output_folder(out, force=args.force)
+    except OutputFolderError as error:
+        print(f"coursekit grade: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.no_sandbox:
+        print(f"coursekit grade: warning: {grading.NO_SANDBOX_WARNING}", file=sys.stderr)
+    cell_timeout = args.cell_timeout or min(args.timeout, grading.DEFAULT_CELL_TIMEOUT)
     start = time.perf_counter()
-    results = grading.grade_batch(
-        paths,
-        jobs=args.jobs,
-        timeout=args.timeout,
-        progress=not args.no_progress,
-        cell_timeout=args.cell_timeout,
-        check_timeout=args.check_timeout,
-        lecture=args.lecture,
-        preload=not args.no_preload,
-    )
+    try:
+        results = grading.grade_batch(
+            paths,
+            jobs=args.jobs,
+            timeout=args.timeout,
+            progress=not args.no_progress,
+            cell_timeout=cell_timeout,
+            check_timeout=args.check_timeout,
+            lecture=args.lecture,
+            sandbox=not args.no_sandbox,
+            memory=args.memory,
+        )
+    except grading.SandboxUnavailable as error:
+        print(f"coursekit grade: nothing graded. {error}", file=sys.stderr)
+        return EXIT_USAGE
     elapsed = time.perf_counter() - start
-    grading.write_csv(results, csv_path)
-    grading.write_json(
-        results,
-        json_path,
-        timeout=args.timeout,
-        cell_timeout=args.cell_timeout or min(args.timeout, grading.DEFAULT_CELL_TIMEOUT),
-        check_timeout=args.check_timeout,
-    )
-    written = grading.write_feedback(results, feedback)
+    settings = {
+        "timeout": args.timeout,
+        "cell_timeout": cell_timeout,
+        "check_timeout": args.check_timeout,
+        "lecture": args.lecture,
+        "memory_bytes": args.memory or grading.Limits().memory,
+        "sandbox": "none" if args.no_sandbox else "bubblewrap",
+    }
+    warnings = [grading.NO_SANDBOX_WARNING] if args.no_sandbox else []
+    try:
+        reports = grading.write_reports(
+            results, out, force=args.force, settings=settings, warnings=warnings
+        )
+    except OutputFolderError as error:
+        print(f"coursekit grade: reports not written: {error}", file=sys.stderr)
+        return EXIT_USAGE
     problems = [r for r in results if not r.graded]
     counts: dict[str, int] = {}
     for result in results:
@@ -161,9 +187,27 @@ def _grade(args: argparse.Namespace) -> int:
     summary = ", ".join(f"{n} {status}" for status, n in counts.items())
     print(f"{len(results)} submissions in {elapsed:.0f} s: {summary}")
     for result in problems:
-        print(f"  {result.name}: {result.status}: {result.reason}")
-    print(f"wrote {csv_path}, {json_path} and {len(written)} feedback files in {feedback}/")
+        print(f"  {result.name}: {result.status}: {result.reason[:300]}")
+    print(
+        f"wrote {reports.csv}, {reports.json} and {len(reports.feedback)} feedback files in "
+        f"{reports.folder / 'feedback'}/"
+    )
     return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _size(text: str) -> int:
+    """A size in bytes from "2G", "512M", "1.5G" or a number of bytes."""
+    units = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+    value, unit = text.strip().upper().rstrip("B"), ""
+    if value[-1:] in units:
+        value, unit = value[:-1], value[-1]
+    try:
+        size = int(float(value) * units[unit])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 2G or 512M)") from None
+    if size < 256 * 2**20:
+        raise argparse.ArgumentTypeError(f"at least 256M, not {text!r}")
+    return size
 
 
 def _positive(kind):
@@ -192,9 +236,9 @@ MAIN_EPILOG = """\
 examples:
   coursekit student notebooks/ --out student/
       write the student copies of every master notebook
-  coursekit grade submissions/ --out grades/grades.csv --jobs 4
-      grade every notebook in submissions/ (recursively); writes grades/grades.csv,
-      grades/grades.json and grades/feedback/<submission>.md
+  coursekit grade submissions/ --out grades/ --jobs 4
+      grade every notebook in submissions/ (recursively), each in a sandbox; writes
+      grades/grades.csv, grades/grades.json and grades/feedback/<submission>.md
   coursekit execute notebooks/*.ipynb
       re-run the master notebooks and store their outputs (as `make notebooks` does)
 
@@ -217,32 +261,41 @@ written), 2 usage error or no notebooks found.
 """
 
 GRADE_EPILOG = """\
-Each submission runs top to bottom in its own kernel process, in its own folder. A cell that
-runs longer than --cell-timeout is interrupted and the next cells still run; a submission that
-runs longer than --timeout gets 0 ("timed out"). The answers are then checked in the same
-kernel by a freshly imported checker, which the notebook's code cannot have altered. An
-exception, an infinite loop, a deleted cell or a renamed variable never stops the batch: the
-submission gets its score and the reason.
+Each submission runs top to bottom in a sandbox of its own (bubblewrap): its own process,
+user, network and IPC namespaces, user nobody, a read-only system, a private /tmp, a copy of
+its notebook and nothing else of your files, no network, capped memory (--memory), processes
+and CPU time, and every process it started killed at the end. A cell that runs longer than
+--cell-timeout is interrupted and the next cells still run; a submission that runs longer than
+--timeout is stopped. After every cell the sandbox sends the notebook's answers out as plain
+data (numbers, strings, a function's results on the test cases); the grader, which never runs
+the notebook's code, checks them with its own exercises. Credit is per question: a crash, a
+time limit or an exception later in a notebook never takes away an answer already given.
 
 The lecture of a submission comes from its metadata (set by `coursekit student`), else from a
-file name containing NN-, else from its `exercises.load("NN")` cell; --lecture overrides it.
+file name containing NN-, else from its `exercises.load("NN")` cell. --lecture decides for
+every submission; without it, a notebook whose metadata and file name disagree gets a warning.
 
-outputs:
-  CSV       one row per submission: points per question, total, max, status, reason
-  JSON      per submission and question: status, points, mistake, feedback message, plus
-            errors and run time (default: the CSV path with .json)
-  feedback  one Markdown file per submission to hand back (default: feedback/ next to the CSV)
+outputs (in the folder --out, created fresh; --force replaces an earlier grading there):
+  grades.csv    one row per submission: points per question, total, max, status, reason
+  grades.json   per submission and question: status, points, mistake, feedback message, plus
+                errors, warnings and run time
+  feedback/     one Markdown file per submission to hand back
 
 statuses: "graded", "graded with errors" (some cells raised or were stopped; the score
-stands), "timed out", "failed" (not a notebook, the kernel died, or the checker failed).
+stands), "timed out" and "failed" (the notebook stopped early, or is not a notebook: the
+answers given before count, the others get 0).
+
+bubblewrap: Debian/Ubuntu `sudo apt-get install bubblewrap` (Fedora `dnf install bubblewrap`).
+Without it nothing is graded, unless --no-sandbox is given: then the notebooks run with your
+rights (only for notebooks you trust) and every report says so.
 
 examples:
-  coursekit grade submissions/ --out grades.csv
-  coursekit grade alice.ipynb bob.ipynb --out out/grades.csv --json out/results.json \\
-      --timeout 120 --jobs 2 --lecture 01
+  coursekit grade submissions/ --out grades/
+  coursekit grade alice.ipynb bob.ipynb --out grades/ --timeout 120 --jobs 2 --lecture 01
 
 exit status: 0 every submission graded, 1 reports written but some submissions timed out or
-failed (see the reason column), 2 usage error or no notebooks found.
+failed (see the reason column), 2 usage error, no notebooks found, an output folder that
+cannot be used, or no sandbox.
 """
 
 
@@ -281,9 +334,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     grade = commands.add_parser(
         "grade",
-        help="run and grade submitted notebooks; write a CSV, a JSON report and feedback",
-        description="Grade submitted notebooks: run each in its own kernel with time limits,\n"
-        "check its answers with a fresh checker, and write the reports.",
+        help="run and grade submitted notebooks in sandboxes; write a CSV, JSON and feedback",
+        description="Grade submitted notebooks: run each in a sandbox with time limits, check\n"
+        "its answers outside the sandbox, and write the reports into a fresh folder.",
         epilog=GRADE_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -294,15 +347,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="submitted notebooks, or folders to search for *.ipynb (recursively)",
     )
     grade.add_argument(
-        "--out", required=True, metavar="CSV", help="the grades table to write (CSV)"
-    )
-    grade.add_argument(
-        "--json", metavar="FILE", help="the detailed report (default: CSV path with .json)"
-    )
-    grade.add_argument(
-        "--feedback",
+        "--out",
+        required=True,
         metavar="DIR",
-        help="folder for one feedback file per submission (default: feedback/ next to the CSV)",
+        help="output folder for grades.csv, grades.json and feedback/ (new or empty)",
+    )
+    grade.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the reports of an earlier grading in --out",
     )
     grade.add_argument(
         "--timeout",
@@ -325,6 +378,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"time limit for checking one answer in seconds (default: {CHECK_TIMEOUT})",
     )
     grade.add_argument(
+        "--memory",
+        type=_size,
+        metavar="SIZE",
+        help="memory of each submission, e.g. 2G or 512M (default: 2G)",
+    )
+    grade.add_argument(
         "--jobs",
         "-j",
         type=_positive(int),
@@ -341,9 +400,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-progress", action="store_true", help="do not show the progress bar on stderr"
     )
     grade.add_argument(
-        "--no-preload",
+        "--no-sandbox",
         action="store_true",
-        help="start every kernel from scratch instead of forking a preloaded one (slower)",
+        help="run the notebooks without a sandbox, with your rights (trusted notebooks only)",
     )
     grade.set_defaults(handler=_grade)
 

@@ -1,0 +1,313 @@
+"""Grading many submissions: reading them, choosing their lecture, running them N at a time.
+
+``grade_batch(paths, jobs=N)`` grades each notebook in a sandbox of its own
+(:mod:`coursekit.grading.session`), ``jobs`` at a time, and returns one
+:class:`~coursekit.grading.results.SubmissionResult` per notebook, in input order. Nothing one
+submission does stops the batch: a file that is not a notebook, a notebook of no known
+lecture, a run that fails, each becomes that submission's status and reason.
+
+Before the first submission the grader fills its bytecode cache (one run of the runner on a
+trusted cell, :func:`~coursekit.grading.session.prepare_cache`), so that every sandbox imports
+compiled modules; with ``sandbox=False`` that cache is a temporary one of the batch, because
+an unsandboxed notebook could write to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import os
+import re
+import shutil
+import stat
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from coursekit.grading import sandbox as sandboxing
+from coursekit.grading.judge import judge_run
+from coursekit.grading.results import (
+    CHECK_TIMEOUT,
+    DEFAULT_CELL_TIMEOUT,
+    DEFAULT_TIMEOUT,
+    NOT_GRADED,
+    SubmissionResult,
+    question,
+)
+from coursekit.grading.session import Settings, prepare_cache, run_submission
+from coursekit.lectures import lecture_number
+
+MAX_NOTEBOOK = 64 * 2**20  # bytes of a submitted file
+NO_SANDBOX_WARNING = (
+    "graded without a sandbox (--no-sandbox): the notebook ran with the grader's rights and "
+    "could read or change its files, other submissions and these reports"
+)
+_LOAD_CALL = re.compile(r"""exercises\.load\(\s*["']?(\d{1,2})\b""")
+
+
+def _metadata_lecture(notebook) -> str | None:
+    meta = notebook.metadata.get("coursekit", {})
+    if isinstance(meta, dict) and str(meta.get("lecture", "")).isdigit():
+        return str(meta["lecture"]).zfill(2)
+    return None
+
+
+def lecture_of_submission(path: Path, notebook) -> str | None:
+    """The lecture of a submission: the student copy's metadata, else an ``NN-`` in the file
+    name that is a lecture with exercises, else the ``exercises.load("NN")`` of its setup cell."""
+    from coursekit.exercises import lectures
+
+    meta = _metadata_lecture(notebook)
+    if meta:
+        return meta
+    # The last "NN-" that names a lecture: "s07-01-surprise.ipynb" is lecture 01.
+    number = lecture_number(path, known=lectures())
+    if number:
+        return number
+    for cell in notebook.cells:
+        if cell.get("cell_type") == "code":
+            found = _LOAD_CALL.search(cell.get("source", ""))
+            if found:
+                return found.group(1).zfill(2)
+    return None
+
+
+def choose_lecture(path: Path, notebook, override: str | None) -> tuple[str | None, list[str]]:
+    """The lecture to grade a submission as, and warnings when the notebook disagrees.
+
+    ``override`` (``--lecture``) is the instructor's choice and wins. Otherwise the metadata
+    wins, with a warning when the file name names another lecture: both come from the student
+    (the metadata can be edited), so only ``--lecture`` settles it."""
+    from coursekit.exercises import lectures
+
+    meta = _metadata_lecture(notebook)
+    named = lecture_number(path, known=lectures())
+    if override:
+        if meta and meta != override:
+            return override, [
+                f"the notebook's metadata says lecture {meta}; graded as lecture {override} "
+                "(--lecture)"
+            ]
+        return override, []
+    if meta and named and meta != named:
+        return meta, [
+            f"the notebook's metadata says lecture {meta} but its file name says {named}: "
+            f"graded as lecture {meta}; pass --lecture NN to choose"
+        ]
+    return lecture_of_submission(path, notebook), []
+
+
+def submission_names(paths: Sequence[str | Path]) -> list[str]:
+    """Short unique names: the file name, with as many parent folders as it takes to be
+    unique (``alice.ipynb``, or ``alice/01-surprise-and-entropy.ipynb`` when every student
+    has a folder)."""
+    parts = [Path(p).absolute().parts for p in paths]
+    depth = [1] * len(parts)
+    while True:
+        names = ["/".join(p[-d:]) for p, d in zip(parts, depth, strict=True)]
+        counts = Counter(names)
+        clashing = [i for i, n in enumerate(names) if counts[n] > 1 and depth[i] < len(parts[i])]
+        if not clashing:
+            return names
+        for i in clashing:
+            depth[i] += 1
+
+
+def read_submission(path: Path):
+    """The notebook's bytes and its ``nbformat`` notebook, or an error message. Symbolic links
+    are refused: a link could make the grader copy any of its own files into a sandbox."""
+    import nbformat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return None, None, "not a readable notebook: a symbolic link"
+        return None, None, f"not a readable notebook: {error.strerror}"
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None, None, "not a readable notebook: not a regular file"
+        data = handle.read(MAX_NOTEBOOK + 1)
+    if len(data) > MAX_NOTEBOOK:
+        return None, None, f"not a readable notebook: larger than {MAX_NOTEBOOK // 2**20} MB"
+    try:
+        notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
+        for cell in notebook.cells:
+            cell.setdefault("source", "")
+            cell.setdefault("metadata", {})
+            if not isinstance(cell.source, str):
+                raise TypeError("a cell's source is not text")
+    except Exception as error:  # the message could quote the file: only its kind is kept
+        return None, None, f"not a readable notebook: {type(error).__name__}"
+    return data, notebook, None
+
+
+async def _grade_one(path: Path, name: str, settings: Settings, lecture, slots) -> SubmissionResult:
+    from coursekit import exercises
+
+    result = SubmissionResult(path=path, name=name)
+    if not settings.sandboxed:
+        result.warnings.append(NO_SANDBOX_WARNING)
+    try:
+        data, notebook, problem = read_submission(path)
+        if problem is None:
+            number, warnings = choose_lecture(path, notebook, lecture)
+            result.warnings += warnings
+            if number is None:
+                problem = (
+                    "cannot tell the lecture: name the file NN-slug.ipynb or pass --lecture NN"
+                )
+        if problem is None:
+            try:
+                exercise_set = exercises.load(number)
+            except ValueError as error:
+                problem = str(error)
+        if problem is not None:
+            result.reason = "; ".join([problem] + [f"warning: {w}" for w in result.warnings])
+            return result
+        result.lecture, result.title = exercise_set.lecture, exercise_set.title
+        for exercise in exercise_set:
+            result.prompts[exercise.key] = exercise.prompt
+            result.questions[exercise.key] = question(exercise.key, NOT_GRADED, "", exercise.points)
+        sources = {i: c.source for i, c in enumerate(notebook.cells) if c.cell_type == "code"}
+        async with slots:
+            run = await run_submission(
+                list(sources.items()),
+                data,
+                name,
+                exercise_set.lecture,
+                exercise_set.keys(),
+                settings,
+            )
+        judge_run(result, run, exercise_set, sources, settings)
+    except Exception as error:  # never let one submission stop a batch
+        result.status = "failed"
+        result.reason = f"grading failed: {type(error).__name__}: {str(error)[:200]}"
+    return result
+
+
+def grade_batch(
+    paths: Iterable[str | Path],
+    jobs: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: bool = True,
+    *,
+    cell_timeout: float | None = None,
+    check_timeout: float = CHECK_TIMEOUT,
+    lecture: str | None = None,
+    sandbox: bool = True,
+    memory: int | None = None,
+) -> list[SubmissionResult]:
+    """Grade many submissions, ``jobs`` at a time (default: one per CPU), in input order.
+
+    Each submission runs in a bubblewrap sandbox of its own (``sandbox=False``: as a plain
+    process, with a warning in its result); ``memory`` caps each (bytes, default 2 GB).
+    Raises :class:`~coursekit.grading.sandbox.SandboxUnavailable` when bwrap is missing.
+    """
+    unique = list(dict.fromkeys(Path(p) for p in paths))
+    settings = Settings(
+        timeout=timeout,
+        cell_timeout=cell_timeout or min(timeout, DEFAULT_CELL_TIMEOUT),
+        check_timeout=check_timeout,
+        limits=replace(sandboxing.Limits(), **({"memory": int(memory)} if memory else {})),
+        sandboxed=sandbox,
+    )
+    if sandbox:
+        settings.bwrap = sandboxing.check_sandbox()
+    if not unique:
+        return []
+    names = submission_names(unique)
+    jobs = max(1, jobs or _cpu_count())
+    scratch = None if sandbox else Path(tempfile.mkdtemp(prefix="coursekit-grade-cache-"))
+    bar = _progress_bar(len(unique), enabled=progress)
+    try:
+        if scratch is not None:
+            settings.cache = scratch
+        prepare_cache(settings)
+        return asyncio.run(_grade_all(unique, names, settings, lecture, jobs, bar))
+    finally:
+        bar.close()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+async def _grade_all(paths, names, settings, lecture, jobs, bar) -> list[SubmissionResult]:
+    slots = asyncio.Semaphore(jobs)
+
+    async def one(path, name):
+        result = await _grade_one(path, name, settings, lecture, slots)
+        bar.update(1)
+        return result
+
+    return list(await asyncio.gather(*(one(p, n) for p, n in zip(paths, names, strict=True))))
+
+
+def grade_submission(
+    path: str | Path,
+    timeout: float = DEFAULT_TIMEOUT,
+    *,
+    cell_timeout: float | None = None,
+    check_timeout: float = CHECK_TIMEOUT,
+    lecture: str | None = None,
+    name: str | None = None,
+    sandbox: bool = True,
+    memory: int | None = None,
+) -> SubmissionResult:
+    """Run and grade one submitted notebook (see :func:`grade_batch`). Never raises for a
+    problem of the submission: it becomes ``status`` and ``reason``."""
+    result = grade_batch(
+        [path],
+        jobs=1,
+        timeout=timeout,
+        progress=False,
+        cell_timeout=cell_timeout,
+        check_timeout=check_timeout,
+        lecture=lecture,
+        sandbox=sandbox,
+        memory=memory,
+    )[0]
+    if name:
+        result.name = name
+    return result
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+class _SimpleBar:
+    """A stand-in for tqdm: "grading 3/50" on one line of stderr."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.count = total, 0
+        self.enabled = enabled and sys.stderr.isatty()
+        self._show()
+
+    def _show(self) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\rgrading {self.count}/{self.total}")
+            sys.stderr.flush()
+
+    def update(self, n: int = 1) -> None:
+        self.count += n
+        self._show()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+        self.enabled = False
+
+
+def _progress_bar(total: int, enabled: bool):
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _SimpleBar(total, enabled)
+    return tqdm(total=total, desc="grading", unit="notebook", file=sys.stderr, disable=not enabled)

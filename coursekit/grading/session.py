@@ -1,0 +1,347 @@
+"""Running one submission, grader side: start its sandbox, feed it the cells, read the channel.
+
+:func:`run_submission` starts the runner (:mod:`coursekit.grading.runner`) in a bubblewrap
+sandbox (:mod:`coursekit.grading.sandbox`), or as a plain process with ``--no-sandbox``, writes
+its settings and the notebook's code cells to its stdin, and reads the channel: one JSON object
+per line, each line at most :data:`MAX_LINE` bytes and :data:`MAX_TOTAL` in all, each parsed
+and checked (an unreadable or unexpected line is counted and dropped). It records what it saw
+in a :class:`Run` (cells that raised or were stopped, the last plain data of every answer, how
+the run ended) and never judges anything: that is :mod:`coursekit.grading.judge`.
+
+The grader keeps the time limits even if the notebook defeats the runner's own (a cell that
+ignores its interrupt, a function that blocks the alarm): the sandbox is killed
+:data:`GRACE` seconds after a cell's or a check's limit, or at the submission's ``timeout``
+(counted from its first cell), or :data:`STARTUP_TIMEOUT` seconds after the start if the runner
+never says it is ready. Answers received until then stand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coursekit.grading import sandbox
+
+STARTUP_TIMEOUT = 60  # seconds from the start to "ready" (imports)
+GRACE = 5  # seconds past the runner's own cell or check limit before the grader steps in
+MAX_LINE = 2 * 2**20  # bytes of one channel message
+MAX_TOTAL = 64 * 2**20  # bytes of all channel messages of one submission
+MAX_TEXT = 300  # characters of an error message kept from the channel
+
+
+@dataclass
+class Settings:
+    """How submissions are run (one object for a whole batch)."""
+
+    timeout: float
+    cell_timeout: float
+    check_timeout: float
+    limits: sandbox.Limits = field(default_factory=sandbox.Limits)
+    sandboxed: bool = True
+    bwrap: str | None = None
+    cache: Path = field(default_factory=sandbox.cache_dir)  # bytecode and font caches
+
+
+@dataclass
+class Run:
+    """What the grader saw of one run (all of it plain data, checked on arrival)."""
+
+    ready: bool = False
+    fatal: str | None = None
+    cells: dict[int, tuple[str | None, bool]] = field(default_factory=dict)  # error, stopped
+    current: int | None = None  # the cell running
+    checking: str | None = None  # the function exercise whose cases are running
+    answers: dict[str, object] = field(default_factory=dict)  # key -> plain data (last wins)
+    problems: list[str] = field(default_factory=list)  # extraction errors, unreadable lines
+    done: bool = False
+    ended: str = ""  # done, timeout, cell limit, check limit, died, startup, flood, fatal
+    runtime: float = 0.0  # seconds from the first cell to the end
+    cpu: float | None = None  # CPU seconds, as the runner counted them
+    stderr: str = ""  # the end of the runner's stderr (for a runner that failed to start)
+    process_cap: bool = True  # whether a process cap was in force
+
+
+def _text(value, limit: int = MAX_TEXT) -> str | None:
+    return value[:limit] if isinstance(value, str) else None
+
+
+class _Reader:
+    """Applies channel messages to a :class:`Run` and keeps its deadlines."""
+
+    def __init__(self, run: Run, settings: Settings, cells: set[int], keys: set[str]):
+        self.run, self.settings, self.cells, self.keys = run, settings, cells, keys
+        self.start = time.monotonic()
+        self.ready_at: float | None = None
+        self.phase_at = self.start
+        self.total = 0
+
+    def deadline(self) -> tuple[float, str]:
+        run, s = self.run, self.settings
+        if self.ready_at is None:
+            return self.start + STARTUP_TIMEOUT, "startup"
+        limits = [(self.ready_at + s.timeout, "timeout")]
+        if run.current is not None:
+            limits.append((self.phase_at + s.cell_timeout + GRACE, "cell limit"))
+        elif run.checking is not None:
+            limits.append((self.phase_at + s.check_timeout + GRACE, "check limit"))
+        return min(limits)
+
+    def line(self, data: bytes) -> None:
+        try:
+            message = json.loads(data)
+        except ValueError:
+            message = None
+        if not isinstance(message, dict) or not self._apply(message):
+            self.run.problems.append("an unreadable message from the notebook's process")
+            del self.run.problems[20:]
+
+    def _apply(self, m: dict) -> bool:
+        run, now = self.run, time.monotonic()
+        if "checking" not in m:
+            run.checking = None
+        if m.get("ready") is True and self.ready_at is None:
+            self.ready_at = now
+            run.ready = True
+        elif "fatal" in m:
+            run.fatal = _text(m["fatal"]) or "unknown error"
+        elif "cell" in m and m.get("start") is True:
+            if m["cell"] not in self.cells:
+                return False
+            run.current, self.phase_at = m["cell"], now
+        elif "cell" in m and "stopped" in m:
+            error, stopped = m.get("error"), m["stopped"]
+            if m["cell"] not in self.cells or type(stopped) is not bool:
+                return False
+            run.cells[m["cell"]] = (_text(error), stopped)
+            run.current = None
+        elif "checking" in m:
+            if m["checking"] not in self.keys:
+                return False
+            run.checking, self.phase_at = m["checking"], now
+        elif isinstance(m.get("answers"), dict):
+            for key, data in m["answers"].items():
+                if key not in self.keys:
+                    return False
+                run.answers[key] = data
+        elif "extract_error" in m:
+            run.problems.append(f"extracting the answers failed: {_text(m['extract_error'])}")
+        elif m.get("done") is True:
+            run.done = True
+            cpu = m.get("cpu")
+            run.cpu = float(cpu) if type(cpu) in (int, float) and 0 <= cpu < 1e7 else None
+        else:
+            return False
+        return True
+
+
+async def run_submission(
+    cells: list[tuple[int, str]],
+    notebook: bytes,
+    name: str,
+    lecture: str,
+    keys: list[str],
+    settings: Settings,
+) -> Run:
+    """Run one submission's cells in a fresh sandbox; what happened, as a :class:`Run`."""
+    run = Run()
+    read_fd, write_fd = os.pipe()
+    scratch = None
+    group = None
+    try:
+        limits = settings.limits
+        cpu = settings.timeout + STARTUP_TIMEOUT + settings.check_timeout * (2 * len(keys) + 2)
+        rlimits = limits.rlimits(cpu + 30)
+        pycache = str(settings.cache / "pycache")
+        if settings.sandboxed:
+            notebook_fd = os.memfd_create("notebook")
+            os.write(notebook_fd, notebook)
+            os.lseek(notebook_fd, 0, os.SEEK_SET)
+            fds = (write_fd, notebook_fd)
+            group = sandbox.ControlGroup.create(f"coursekit-{os.getpid()}-{id(run)}", limits)
+            argv = sandbox.bwrap_argv(
+                settings.bwrap, limits, settings.cache, notebook_fd, sandbox.work_name(name)
+            )
+            argv += sandbox.runner_argv(pycache)
+            if group is not None:
+                argv = group.wrap(argv)
+            run.process_cap = (group is not None and group.has_process_cap) or os.geteuid() != 0
+            env, cwd = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, None
+        else:
+            scratch = Path(tempfile.mkdtemp(prefix="coursekit-unsandboxed-"))
+            (scratch / sandbox.work_name(name)).write_bytes(notebook)
+            for folder in ("matplotlib", "ipython"):
+                (scratch / folder).mkdir()
+            for font_list in (settings.cache / "matplotlib").glob("fontlist-v*.json"):
+                shutil.copy(font_list, scratch / "matplotlib" / font_list.name)
+            env = sandbox.environment(pycache)
+            env.update(HOME=str(scratch), MPLCONFIGDIR=str(scratch / "matplotlib"))
+            env.update(IPYTHONDIR=str(scratch / "ipython"))
+            argv, fds, cwd = sandbox.runner_argv(pycache), (write_fd,), str(scratch)
+            rlimits["processes"] = None  # would count every process of the grader's user
+            run.process_cap = False
+        argv += ["-m", "coursekit.grading.runner"]
+        process = await asyncio.create_subprocess_exec(
+            *argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            pass_fds=fds,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,
+        )
+        for fd in fds:
+            os.close(fd)
+        write_fd = -1
+        header = {
+            "channel": fds[0],
+            "lecture": lecture,
+            "cell_timeout": settings.cell_timeout,
+            "check_timeout": settings.check_timeout,
+            "limits": rlimits,
+        }
+        payload = (json.dumps(header) + "\n" + json.dumps(cells) + "\n").encode()
+        reader = _Reader(run, settings, {index for index, _ in cells}, set(keys))
+        feeding = asyncio.ensure_future(_feed(process, payload))
+        errors = asyncio.ensure_future(_tail(process.stderr))
+        try:
+            await _read_channel(read_fd, reader)
+            read_fd = -1
+        finally:
+            _kill(process, settings.sandboxed)
+            if group is not None:
+                group.close()
+            try:
+                await asyncio.wait_for(process.wait(), 10)
+            except TimeoutError:
+                pass
+            feeding.cancel()
+            run.stderr = await errors
+        if reader.ready_at is not None:
+            run.runtime = time.monotonic() - reader.ready_at
+        if not run.ended:
+            run.ended = "done" if run.done else ("fatal" if run.fatal else "died")
+        return run
+    finally:
+        for fd in (read_fd, write_fd):
+            if fd >= 0:
+                os.close(fd)
+        if group is not None:
+            group.close()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+async def _feed(process, payload: bytes) -> None:
+    try:
+        process.stdin.write(payload)
+        await process.stdin.drain()
+        process.stdin.close()
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
+async def _tail(stream, keep: int = 4000) -> str:
+    kept = b""
+    while True:
+        chunk = await stream.read(65536)
+        if not chunk:
+            return kept.decode(errors="replace")
+        kept = (kept + chunk)[-keep:]
+
+
+async def _read_channel(fd: int, reader: _Reader) -> None:
+    """Read lines until the channel closes or a deadline passes (then ``run.ended`` says
+    which); the file descriptor is closed."""
+    loop = asyncio.get_running_loop()
+    stream = asyncio.StreamReader(limit=MAX_LINE)
+    transport, _ = await loop.connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(stream), os.fdopen(fd, "rb", buffering=0)
+    )
+    buffer = b""
+    try:
+        while True:
+            deadline, why = reader.deadline()
+            try:
+                chunk = await asyncio.wait_for(stream.read(65536), deadline - time.monotonic())
+            except TimeoutError:
+                if reader.run.done:
+                    return
+                reader.run.ended = why
+                return
+            if not chunk:
+                return
+            reader.total += len(chunk)
+            if reader.total > MAX_TOTAL:
+                reader.run.ended = "flood"
+                return
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            for line in lines:
+                if line:
+                    reader.line(line)
+            if len(buffer) > MAX_LINE:
+                buffer = b""
+                reader.run.problems.append("a message from the notebook's process was too long")
+            if reader.run.done:
+                return
+    finally:
+        transport.close()
+
+
+def _kill(process, sandboxed: bool) -> None:
+    """Stop a run: killing bwrap ends its PID namespace (``--die-with-parent``) and with it
+    every process inside; without a sandbox, the runner's process group is killed."""
+    try:
+        if sandboxed:
+            process.kill()
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def prepare_cache(settings: Settings) -> None:
+    """Fill the bytecode and matplotlib caches by running the runner once on a trusted cell
+    (no student code), so each sandbox imports compiled modules (read-only)."""
+    from coursekit import exercises
+
+    pycache = settings.cache / "pycache"
+    (settings.cache / "matplotlib").mkdir(parents=True, exist_ok=True)
+    pycache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="coursekit-warm-up-") as folder:
+        env = sandbox.environment(str(pycache))
+        env.update(HOME=folder, MPLCONFIGDIR=str(settings.cache / "matplotlib"))
+        env.update(IPYTHONDIR=folder, PYTHONDONTWRITEBYTECODE="")
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            header = {
+                "channel": null,
+                "lecture": exercises.lectures()[0],
+                "cell_timeout": 60,
+                "check_timeout": 10,
+                "limits": {},
+            }
+            payload = json.dumps(header) + "\n" + json.dumps([[0, "import numpy"]]) + "\n"
+            argv = [sys.executable, "-I", "-X", f"pycache_prefix={pycache}"]
+            subprocess.run(
+                [*argv, "-m", "coursekit.grading.runner"],
+                input=payload.encode(),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(null,),
+                env=env,
+                cwd=folder,
+                timeout=300,
+                check=False,
+            )
+        finally:
+            os.close(null)
