@@ -8,6 +8,7 @@ the way a student would.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -122,3 +123,32 @@ def submission(answers=None, *, drop=(), before=None, after_setup=(), at_end=())
 
 def all_correct() -> dict[str, str]:
     return {exercise.key: exercise.solution_code for exercise in exercise_set()}
+
+
+def wrong_answers() -> dict[str, str]:
+    """A plainly wrong answer to every exercise (0.0, a wrong option, a function returning 0)."""
+    answers = {}
+    for exercise in exercise_set():
+        if isinstance(exercise, ChoiceExercise):
+            option = next(o for o in exercise.options if o != exercise.answer)
+            answers[exercise.key] = f"{exercise.variable} = {option!r}"
+        elif isinstance(exercise, FunctionExercise):
+            answers[exercise.key] = f"def {exercise.signature}:\n    return 0.0"
+        else:
+            answers[exercise.key] = f"{exercise.variable} = 0.0"
+    return answers
+
+
+def sandbox_or_skip() -> None:
+    """Skip a test that needs bubblewrap where it is missing, except under ``CI=true``,
+    where the sandbox is part of what is tested and its absence fails the test."""
+    import pytest
+
+    from coursekit.grading.sandbox import SandboxUnavailable, check_sandbox
+
+    try:
+        check_sandbox()
+    except SandboxUnavailable as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true, so the grading sandbox must work: {error}")
+        pytest.skip(f"needs bubblewrap (Debian/Ubuntu: apt-get install bubblewrap): {error}")

@@ -1,11 +1,12 @@
-"""Grading a folder of crafted submissions of lecture 01, through `coursekit grade`.
+"""Grading a folder of honest (and clumsy) submissions of lecture 01, through `coursekit grade`.
 
-One batch (two jobs, 5 s per cell, 3 s per check) grades: all correct, all wrong (every
-mistake each exercise recognises), not attempted, an infinite loop, a notebook that raises, one
-that monkeypatches the checker, one whose answer equals everything, deleted and renamed
-answers, a widget cell, a function that never returns, a kernel that dies, a file that is not a
-notebook, and one that shadows the builtins the grading cell could use. Scores and reasons are
-asserted on the JSON report, the CSV and the feedback files.
+One batch (two jobs, 5 s per cell, 3 s per check, every notebook in its sandbox) grades: all
+correct, all wrong (every mistake each exercise recognises), not attempted, an infinite loop, a
+notebook that raises, one that monkeypatches the checker, one whose answer equals everything,
+deleted and renamed answers, a widget cell, a function that never returns, a kernel that dies,
+a file that is not a notebook, and one that shadows builtins. Scores and reasons are asserted
+on the JSON report, the CSV and the feedback files. The attacks of a student who wants a
+better grade are in test_grading_attacks.py; reports and plain data in test_grading_reports.py.
 """
 
 import csv
@@ -13,23 +14,25 @@ import json
 from pathlib import Path
 
 import pytest
-from submissions import all_correct, exercise_set, mistakes, submission, write
+from submissions import (
+    all_correct,
+    exercise_set,
+    mistakes,
+    sandbox_or_skip,
+    submission,
+    write,
+    wrong_answers,
+)
 
 from coursekit import grading
 from coursekit.cli import main
 from coursekit.exercises import ChoiceExercise
+from coursekit.grading import sandbox
 
 CELL_TIMEOUT, CHECK_TIMEOUT = 5, 3
 WRONG = 3  # submissions with mistakes: the i-th of each exercise's mistakes (cycling)
 
-WRONG_ANSWERS = {
-    "q1": "entropy_die = 0.0",
-    "q2": "surprise_ace = 0.0",
-    "q3": "def entropy_bits(p):\n    return 0.0",
-    "q4": 'answer_largest_entropy = "a"',
-    "q5": "answer_never_negative = True",
-    "q6": "sigma_one_bit = 0.0",
-}
+N = len(exercise_set())  # questions of lecture 01
 MONKEYPATCHES = """\
 ex.q1.check = lambda *a: "correct"
 import coursekit.exercises.core as c
@@ -82,7 +85,7 @@ def _crafted():
         "untouched": submission(),
         "loop": submission(all_correct(), before={"q2": ["while True:\n    pass"]}),
         "raises": submission(all_correct(), after_setup=["1 / 0"]),
-        "cheater/monkeypatch": submission(WRONG_ANSWERS, after_setup=[MONKEYPATCHES]),
+        "cheater/monkeypatch": submission(wrong_answers(), after_setup=[MONKEYPATCHES]),
         "liar": submission({**all_correct(), "q1": LIAR}),
         "deleted": deleted,
         "widget": submission(
@@ -101,6 +104,7 @@ def _crafted():
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """Grade the crafted folder once with the CLI; the reports, parsed."""
+    sandbox_or_skip()
     root = tmp_path_factory.mktemp("grading")
     folder = root / "submissions"
     for name, notebook in _crafted().items():
@@ -116,9 +120,7 @@ def graded(tmp_path_factory):
             "grade",
             str(folder),
             "--out",
-            str(out / "grades.csv"),
-            "--json",
-            str(out / "results.json"),
+            str(out),
             "--jobs",
             "2",
             "--timeout",
@@ -130,7 +132,7 @@ def graded(tmp_path_factory):
             "--no-progress",
         ]
     )
-    report = json.loads((out / "results.json").read_text())
+    report = json.loads((out / "grades.json").read_text())
     by_name = {
         s["submission"].removesuffix("-01-exercises.ipynb"): s for s in report["submissions"]
     }
@@ -154,8 +156,8 @@ def test_all_correct(graded):
     assert (entry["status"], entry["reason"], entry["points"], entry["max_points"]) == (
         "graded",
         "",
-        6,
-        6,
+        N,
+        N,
     )
     assert set(_statuses(entry).values()) == {"correct"}
 
@@ -190,13 +192,13 @@ def test_not_attempted(graded):
 
 def test_an_infinite_loop_is_stopped_and_the_rest_graded(graded):
     entry = graded["by"]["loop"]
-    assert entry["status"] == "graded with errors" and entry["points"] == 6
+    assert entry["status"] == "graded with errors" and entry["points"] == N
     assert f"(`while True:`) was stopped after {CELL_TIMEOUT} s" in entry["reason"]
 
 
 def test_a_cell_that_raises_does_not_stop_the_others(graded):
     entry = graded["by"]["raises"]
-    assert entry["status"] == "graded with errors" and entry["points"] == 6
+    assert entry["status"] == "graded with errors" and entry["points"] == N
     assert "(`1 / 0`) raised ZeroDivisionError: division by zero" in entry["reason"]
 
 
@@ -221,7 +223,7 @@ def test_the_same_monkeypatch_would_fool_a_stale_checker(monkeypatch):
 
 def test_an_answer_equal_to_everything_does_not_pass(graded):
     entry = graded["by"]["liar"]
-    assert entry["points"] == 5
+    assert entry["points"] == N - 1
     assert entry["questions"]["q1"]["status"] == "incorrect"
     assert entry["questions"]["q1"]["mistake"] == "wrong type or shape"
     assert "got a Liar object" in entry["questions"]["q1"]["message"]
@@ -229,7 +231,7 @@ def test_an_answer_equal_to_everything_does_not_pass(graded):
 
 def test_a_deleted_cell_and_a_renamed_variable_read_as_not_attempted(graded):
     entry = graded["by"]["deleted"]
-    assert entry["status"] == "graded with errors" and entry["points"] == 4
+    assert entry["status"] == "graded with errors" and entry["points"] == N - 2
     for key, variable in [("q2", "surprise_ace"), ("q6", "sigma_one_bit")]:
         question = entry["questions"][key]
         assert question["status"] == "not attempted"
@@ -239,12 +241,12 @@ def test_a_deleted_cell_and_a_renamed_variable_read_as_not_attempted(graded):
 
 def test_a_widget_cell_changes_nothing(graded):
     entry = graded["by"]["widget"]
-    assert (entry["status"], entry["points"], entry["errors"]) == ("graded", 6, [])
+    assert (entry["status"], entry["points"], entry["errors"]) == ("graded", N, [])
 
 
 def test_a_function_that_never_returns_is_stopped_while_checking(graded):
     entry = graded["by"]["slow-function"]
-    assert entry["points"] == 5
+    assert entry["points"] == N - 1
     q3 = entry["questions"]["q3"]
     assert (q3["status"], q3["mistake"]) == ("incorrect", "timed out")
     assert f"did not finish within {CHECK_TIMEOUT} s" in q3["message"]
@@ -253,9 +255,10 @@ def test_a_function_that_never_returns_is_stopped_while_checking(graded):
 
 def test_a_kernel_that_dies_fails_that_submission_only(graded):
     entry = graded["by"]["dies"]
-    assert entry["status"] == "failed" and entry["points"] == 0 and entry["max_points"] == 6
+    assert entry["status"] == "failed" and entry["points"] == 0 and entry["max_points"] == N
     assert entry["reason"].startswith("the kernel died in cell 3 (`import os`)")
     assert set(_statuses(entry).values()) == {"not graded"}
+    assert "stopped before this answer was given" in entry["questions"]["q1"]["message"]
 
 
 def test_a_file_that_is_not_a_notebook_fails_that_submission_only(graded):
@@ -266,7 +269,7 @@ def test_a_file_that_is_not_a_notebook_fails_that_submission_only(graded):
 
 def test_shadowed_builtins_and_a_replaced_stdout_do_not_break_the_grading_cell(graded):
     entry = graded["by"]["shadows"]
-    assert (entry["status"], entry["points"]) == ("graded", 6)
+    assert (entry["status"], entry["points"]) == ("graded", N)
 
 
 def test_the_csv_has_one_row_per_submission_and_a_column_per_question(graded):
@@ -293,8 +296,15 @@ def test_one_feedback_file_per_submission(graded):
     folder = graded["out"] / "feedback"
     files = sorted(p.name for p in folder.iterdir())
     assert files == sorted(f"{name}-01-exercises.md" for name in graded["by"])
+    assert {e["feedback"] for e in graded["by"].values()} == {f"feedback/{f}" for f in files}
+    assert sorted(p.name for p in graded["out"].iterdir()) == [
+        ".coursekit-grade",
+        "feedback",
+        "grades.csv",
+        "grades.json",
+    ]
     text = (folder / "deleted-01-exercises.md").read_text()
-    assert "Score: **4 / 6**" in text
+    assert f"Score: **{N - 2} / {N}**" in text
     assert "## ✓ q1: correct (1 / 1)" in text
     assert "## ○ q2: not attempted (0 / 1)" in text
     wrong = (folder / "wrong-0-01-exercises.md").read_text()
@@ -302,6 +312,7 @@ def test_one_feedback_file_per_submission(graded):
 
 
 def test_a_submission_over_its_time_limit_gets_zero(tmp_path):
+    sandbox_or_skip()
     path = write(
         submission(all_correct(), after_setup=["import time\ntime.sleep(60)"]),
         tmp_path / "01-slow.ipynb",
@@ -310,18 +321,44 @@ def test_a_submission_over_its_time_limit_gets_zero(tmp_path):
     assert result.status == grading.TIMED_OUT and result.points == 0
     assert result.reason == "timed out after 10 s (in cell 3 (`import time`))"
     assert set(q["status"] for q in result.questions.values()) == {grading.NOT_GRADED}
-    assert result.runtime < 25  # the kernel was killed, not waited for
+    assert result.runtime < 25  # the sandbox was killed, not waited for
 
 
-def test_without_preloading_kernels_start_from_scratch(tmp_path):
+def test_without_a_sandbox_every_report_warns(tmp_path, capsys):
     paths = [
         write(submission(all_correct()), tmp_path / "a" / "01-exercises.ipynb"),
         write(submission(), tmp_path / "b" / "01-exercises.ipynb"),
     ]
-    results = grading.grade_batch(paths, jobs=2, timeout=120, progress=False, preload=False)
-    assert [r.name for r in results] == ["a/01-exercises.ipynb", "b/01-exercises.ipynb"]
-    assert [r.points for r in results] == [6, 0]
-    assert [r.status for r in results] == ["graded", "graded"]
+    out = tmp_path / "out"
+    code = main(["grade", *map(str, paths), "--out", str(out), "--no-sandbox", "--no-progress"])
+    assert code == 0
+    assert "warning: graded without a sandbox" in capsys.readouterr().err
+    report = json.loads((out / "grades.json").read_text())
+    assert report["settings"]["sandbox"] == "none" and report["warnings"]
+    assert [s["points"] for s in report["submissions"]] == [N, 0]
+    for entry in report["submissions"]:
+        assert entry["warnings"] == [grading.NO_SANDBOX_WARNING]
+    with (out / "grades.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            assert row["reason"].startswith("warning: graded without a sandbox")
+    for feedback in (out / "feedback").iterdir():
+        assert "graded without a sandbox" in feedback.read_text()
+
+
+def test_without_bubblewrap_nothing_is_graded(tmp_path, monkeypatch, capsys):
+    path = write(submission(), tmp_path / "01-exercises.ipynb")
+    monkeypatch.setattr(sandbox, "find_bwrap", lambda: None)
+    sandbox.check_sandbox.cache_clear()
+    try:
+        with pytest.raises(grading.SandboxUnavailable, match="apt-get install bubblewrap"):
+            grading.grade_batch([path], progress=False)
+        code = main(["grade", str(path), "--out", str(tmp_path / "out"), "--no-progress"])
+    finally:
+        sandbox.check_sandbox.cache_clear()
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "apt-get install bubblewrap" in err and "--no-sandbox" in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_submission_names_are_short_and_unique():
@@ -334,6 +371,11 @@ def test_submission_names_are_short_and_unique():
         "bob/01.ipynb",
     ]
     assert grading.feedback_name("alice/01.ipynb") == "alice__01.md"
+    assert grading.feedback_names(["a/01-b.ipynb", "a__01-b.ipynb", "A__01-B.ipynb"]) == [
+        "a__01-b.md",
+        "a__01-b-2.md",
+        "A__01-B-3.md",
+    ]
 
 
 def test_the_lecture_comes_from_metadata_then_name_then_setup_cell():

@@ -21,6 +21,7 @@ change its own answers. The grader only ever accepts values and outcomes, and ju
 from __future__ import annotations
 
 import builtins
+import copy
 import json
 import os
 import select
@@ -34,6 +35,7 @@ from coursekit.exercises.core import FunctionExercise, Outcome
 from coursekit.grading.plain import MAX_MESSAGE, cap, encode, encode_outcome
 
 __builtins__ = dict(vars(builtins))  # the student may rebind builtins: use a private copy
+_RUN_CASES = FunctionExercise.run_cases  # as imported, before any cell ran
 MAX_CHILD_OUTPUT = 8 * 2**20  # bytes a function's outcomes may take
 _PLAIN = frozenset({int, float, bool, str, bytes, complex, type(None), type(Ellipsis)})
 _MISSING = object()
@@ -69,7 +71,12 @@ class Extractor:
     """
 
     def __init__(self, exercise_set, send, check_timeout: float, limited):
-        self.exercises = list(exercise_set)
+        # Copies made before the first cell: a cell that edits the exercises (their test
+        # cases, say) changes objects the extractor does not use.
+        self.exercises = [copy.copy(exercise) for exercise in exercise_set]
+        for exercise in self.exercises:
+            if isinstance(exercise, FunctionExercise):
+                exercise.cases = copy.deepcopy(list(exercise.cases))
         self.send = send
         self.check_timeout = check_timeout
         self.limited = limited
@@ -160,7 +167,7 @@ class Extractor:
                     _write_all(write, line.encode())
                     return outcome
 
-                exercise.run_cases(function, call=call)
+                _RUN_CASES(exercise, function, call=call)
                 status = 0
             finally:
                 os._exit(status)
@@ -214,7 +221,7 @@ class Extractor:
             return outcome
 
         try:
-            self.limited(self.check_timeout, lambda: exercise.run_cases(function, call=call))
+            self.limited(self.check_timeout, lambda: _RUN_CASES(exercise, function, call=call))
         except TimeoutError:
             cases.append({"timed_out": float(self.check_timeout)})
         return cases

@@ -298,6 +298,9 @@ def feedback_markdown(result: SubmissionResult) -> str:
         lines[-1] += "  "  # a line break in Markdown
         lines.append(f"Score: **{_number(result.points)} / {_number(result.max_points)}**")
     lines.append("")
+    lines += [f"Warning: {md(warning)}  " for warning in result.warnings]
+    if result.warnings:
+        lines.append("")
     if result.status == TIMED_OUT:
         lines += [
             f"Your notebook did not finish running ({md(result.reason)}). The answers it had "
