@@ -494,12 +494,12 @@ EXERCISES = ExerciseSet(
             solution_code="answer_elbo_forward = False",
         ),
         "q7": FunctionExercise(
-            prompt="Write grad_log_joint(w, x, y): the gradient ∇_w log p(D, w), a vector of "
+            prompt="Write gradient_logistic(w, x, y): the gradient ∇_w log p(D, w), a vector of "
             "length 2, of Bayesian logistic regression with weights w = (w₀, w₁), prior "
             "N(0, 2² I) and p(y_i = 1 | w) = sigm(w₀ + w₁ x_i), for data arrays x and y (labels "
             "0 or 1). It is checked on four cases to a relative tolerance of 1e-6.",
-            variable="grad_log_joint",
-            signature="grad_log_joint(w, x, y)",
+            variable="gradient_logistic",
+            signature="gradient_logistic(w, x, y)",
             reference=_grad_log_joint,
             kind="a gradient vector",
             cases=[
@@ -561,7 +561,7 @@ EXERCISES = ExerciseSet(
                 "d/dη log(1 + e^η) = sigm(η) = 1/(1 + e^{−η}).",
                 "∇_w log p(D, w) = Σ_i (y_i − sigm(η_i)) (1, x_i) − w/2².",
             ],
-            solution_code="def grad_log_joint(w, x, y):\n"
+            solution_code="def gradient_logistic(w, x, y):\n"
             "    residual = y - 1 / (1 + np.exp(-(w[0] + w[1] * x)))\n"
             "    return np.array([residual.sum(), (residual * x).sum()]) - w / 2**2",
         ),
