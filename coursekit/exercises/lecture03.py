@@ -265,8 +265,8 @@ EXERCISES = ExerciseSet(
         ),
         "q7": FunctionExercise(
             prompt="Write kl_estimates(log_p, log_q). Its arguments hold log p(x) and log q(x) "
-            "at n points x drawn from q. Return np.array([k1, k2, k3]): the three estimates of "
-            "KL(q‖p) in nats, each the average over the n points of its per-sample term. It is "
+            "at n points x drawn from Q. Return np.array([k1, k2, k3]): the three estimates of "
+            "KL(Q‖P) in nats, each the average over the n points of its per-sample term. It is "
             "checked on four sets of points, to 6 significant figures.",
             variable="kl_estimates",
             signature="kl_estimates(log_p, log_q)",
@@ -277,7 +277,7 @@ EXERCISES = ExerciseSet(
                     "log ratio upside down",
                     "Your numbers are what you get with log r = log q − log p. The ratio is "
                     "r = p/q, so log r = log p − log q, and k1 = −log r = log q − log p, whose "
-                    "average over samples of q is KL(q‖p).",
+                    "average over samples of Q is KL(Q‖P).",
                     lambda reference: lambda log_p, log_q: reference(log_q, log_p),
                 ),
                 m.sum_for_mean(lambda log_p, log_q: len(log_p)),
@@ -309,8 +309,8 @@ EXERCISES = ExerciseSet(
             ),
         ),
         "q8": ValueExercise(
-            prompt="Take q = N(0, 1) and p = N(0.5, 1). How many samples n must the k1 estimate "
-            "of KL(q‖p) average for its standard deviation to be 10 % of the true KL? The "
+            prompt="Take Q = N(0, 1) and P = N(0.5, 1). How many samples n must the k1 estimate "
+            "of KL(Q‖P) average for its standard deviation to be 10 % of the true KL? The "
             "answer is a whole number; give it exactly (it is checked to 6 significant figures).",
             variable="samples_needed",
             reference=_samples_for_k1,
@@ -339,7 +339,7 @@ EXERCISES = ExerciseSet(
                 ),
             ],
             hints=[
-                "For this pair one k1 term has standard deviation |μ| and KL(q‖p) = μ²/2: "
+                "For this pair one k1 term has standard deviation |μ| and KL(Q‖P) = μ²/2: "
                 "per term, the spread is 2/|μ| times the KL.",
                 "An average of n terms has a standard deviation √n times smaller than one "
                 "term. Solve (2/|μ|)/√n = 0.1 for n.",
@@ -348,26 +348,26 @@ EXERCISES = ExerciseSet(
             "samples_needed = (per_term / 0.1) ** 2",
         ),
         "q9": ChoiceExercise(
-            prompt="Take q = N(0, 1) and p = N(1.5, 1). Which of the two unbiased estimators of "
-            "KL(q‖p) has the smaller standard deviation: k1, k3, or are they equal?",
+            prompt="Take Q = N(0, 1) and P = N(1.5, 1). Which of the two unbiased estimators of "
+            "KL(Q‖P) has the smaller standard deviation: k1, k3, or are they equal?",
             variable="answer_less_noisy",
             options={"k1": "k1 = −log r", "k3": "k3 = (r − 1) − log r", "equal": "equal"},
             answer="k1",
             explanations={
                 "k1": "Per term, k1's standard deviation is |μ| = 1.5 nats and k3's is "
-                "√(e^{μ²} − 1 − μ²) ≈ 2.50 nats. This far from q, r = p/q has a heavy tail "
+                "√(exp(μ²) − 1 − μ²) ≈ 2.50 nats. This far from q, r = p/q has a heavy tail "
                 "(it is lognormal here), and its rare huge values make r − 1 add more noise "
                 "than it cancels. k3's advantage belongs to p close to q.",
                 "k3": "k3 wins when p is close to q (at μ = 1 and below), but not here: compute "
                 "both. Per term, k1's standard deviation is |μ| = 1.5, k3's is "
-                "√(e^{μ²} − 1 − μ²) ≈ 2.5. With p this far from q, the ratio r = p/q has a "
+                "√(exp(μ²) − 1 − μ²) ≈ 2.5. With p this far from q, the ratio r = p/q has a "
                 "heavy tail and the term r − 1 brings noise of its own.",
                 "equal": "Both are unbiased, so their *means* are equal, not their spreads: per "
                 "term 1.5 for k1 against about 2.5 for k3. The two spreads cross only at "
                 "one value of μ, near 1.12.",
             },
             hints=[
-                "Per term: std(k1) = |μ| and std(k3) = √(e^{μ²} − 1 − μ²). Evaluate both at "
+                "Per term: std(k1) = |μ| and std(k3) = √(exp(μ²) − 1 − μ²). Evaluate both at "
                 "μ = 1.5."
             ],
             solution_code='answer_less_noisy = "k1"',
