@@ -166,6 +166,12 @@ EXERCISES = ExerciseSet(
                     "Your result is KL(N(0, 1) ‖ N(0.5, 2²)), the divergence the other way "
                     "round. The formula ½(μ² + σ² − 1 − ln σ²) is for KL(N(μ, σ²) ‖ N(0, 1)).",
                 ),
+                m.confused_with(
+                    "ln σ for ln σ²",
+                    lambda mean, std: 0.5 * (mean**2 + std**2 - 1 - np.log(std)),
+                    "Your result has ln σ where the formula has ln σ² = 2 ln σ: the log, like the "
+                    "σ² beside it, takes the variance.",
+                ),
                 m.Mistake(
                     "missing ½",
                     "Your result is twice the answer: the ½ in front of "
@@ -330,6 +336,13 @@ EXERCISES = ExerciseSet(
                     "Your answer uses a per-term spread of 2 × the KL, the value at μ = 1 (or "
                     "what you get with KL = μ² instead of μ²/2, a missing ½). At μ = 0.5 one "
                     "k1 term has standard deviation |μ| = 0.5 and the KL is μ²/2 = 0.125.",
+                ),
+                m.confused_with(
+                    "variance target",
+                    lambda mu, target: (2 / abs(mu)) ** 2 / target,
+                    "Your n makes the *variance* of the estimate 10 % of KL². The question asks "
+                    "for its *standard deviation* to be 10 % of the KL, so the variance must be "
+                    "(0.1)² = 1 % of KL².",
                 ),
                 m.confused_with(
                     "k3 instead of k1",

@@ -178,6 +178,12 @@ EXERCISES = ExerciseSet(
                     MISSING_HALF_OF_LOG,
                 ),
                 m.confused_with(
+                    "squared term left out",
+                    lambda x: 0.5 * np.log(2 * np.pi * np.var(x)),
+                    "You kept only ½ log(2πσ̂²). The squared term (1/N) Σ (xᵢ − x̄)² / (2σ̂²) "
+                    "does not vanish at the MLE: it equals ½ there.",
+                ),
+                m.confused_with(
                     "missing ½ of the square",
                     lambda x: 0.5 * np.log(2 * np.pi * np.var(x)) + 1.0,
                     "At the MLE the squared term is (1/N) Σ (xᵢ − x̄)² / (2σ̂²) = σ̂²/(2σ̂²) = ½, "
