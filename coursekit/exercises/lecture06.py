@@ -411,8 +411,9 @@ EXERCISES = ExerciseSet(
             "elbo_q = -0.5 * np.log(2 * np.pi) - ((x - mu) ** 2 + s**2) / 2 "
             "- 0.5 * (mu**2 + s**2 - 1 - np.log(s**2))\n"
             "gap_q = log_evidence - elbo_q\n"
-            "# the same number as KL(N(mu, s^2) || N(1.5, 0.5)):\n"
-            "kl = np.log(np.sqrt(0.5) / s) + (s**2 + (mu - 1.5) ** 2) / (2 * 0.5) - 0.5",
+            "# the same number as KL(q || posterior) = KL(N(1.2, 0.5^2) || N(1.5, 0.5)):\n"
+            "kl = np.log(np.sqrt(0.5) / s) + (s**2 + (mu - 1.5) ** 2) / (2 * 0.5) - 0.5\n"
+            "assert np.isclose(gap_q, kl)",
         ),
         "q4": FunctionExercise(
             prompt="Write elbo(x, mu, s): the ELBO, in nats, of q = N(mu, s²) (s is q's "
