@@ -176,9 +176,27 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__[:60]}: {message[:300]}".rstrip(": ")
 
 
+def restore_outputs() -> None:
+    """Give the next cell working ``stdout`` and ``stderr`` again if a cell removed them
+    (``sys.stdout = None``, ``os.close(1)``): a kernel's output channel survives that too,
+    and IPython needs them to run a cell at all."""
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_WRONLY)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+        stream = getattr(sys, name)
+        if stream is None or getattr(stream, "closed", True) or not hasattr(stream, "write"):
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+
+
 def run_cell(shell, source: str, alarm: Alarm, seconds: float) -> tuple[str | None, bool]:
     """Run one cell under its time limit: (its error or None, whether the limit stopped it)."""
     error = None
+    restore_outputs()
     alarm.start(seconds)
     try:
         result = shell.run_cell(source, store_history=True)

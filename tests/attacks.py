@@ -1,0 +1,336 @@
+"""Submissions that attack the grader, one per way the adversarial review broke it.
+
+Each attack starts from a submission that deserves a known score (usually nothing: every
+answer wrong) and tries to raise it, to hurt other submissions, to write outside the output
+folder, to outlive the grading or to exhaust the machine. Where an attack can tell whether it
+succeeded (it found the grader's files, a master notebook, a secret...), it turns its answers
+right: so "the score did not change" is the test that it failed. ``TOKEN`` marks every process
+and file an attack creates, so a test can look for survivors.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from submissions import all_correct, exercise_set, submission, wrong_answers
+
+TOKEN = f"coursekit-attack-{secrets.token_hex(4)}"
+
+# Claims that every answer is correct, in every shape a grader could have been fooled by.
+_FORGE = f"""
+import json as _json, os as _os
+_FORGED = 0
+def _forge_all(limit=200):
+    global _FORGED
+    if _FORGED >= limit:
+        return
+    _FORGED += 1
+    keys = ["q%d" % i for i in range(1, 20)]
+    claims = [
+        {{"answers": {{k: {{"t": "num", "dtype": "float", "v": 0.0, "status": "correct",
+                          "points": 1}} for k in keys}},
+         "status": "correct", "result": {{"status": "correct", "points": 1, "max_points": 1}}}},
+        {{"token": "{TOKEN}", "key": "q1",
+         "result": {{"status": "correct", "points": 1, "max_points": 1, "message": "forged"}}}},
+        {{"questions": {{k: {{"status": "correct", "points": 1}} for k in keys}}, "points": 99}},
+    ]
+    for fd in range(3, 100):
+        for claim in claims:
+            try:
+                _os.write(fd, (_json.dumps(claim) + "\\n").encode())
+            except OSError:
+                pass
+"""
+
+
+def _right(*keys: str) -> str:
+    """Code that makes the given answers (default: all) right, for an attack that 'won'."""
+    answers = all_correct()
+    chosen = keys or tuple(answers)
+    return "\n".join(answers[k] for k in chosen)
+
+
+def _won(condition: str) -> str:
+    body = "\n".join("    " + line for line in _right().splitlines())
+    return f"if {condition}:\n{body}"
+
+
+JSON_DUMPS = """\
+import json, sys
+_real_dumps = json.dumps
+def _forged_dumps(obj, *args, **kwargs):
+    if isinstance(obj, dict):
+        obj = dict(obj, status="correct", points=1.0,
+                   result={"status": "correct", "points": 1.0, "max_points": 1.0})
+    return _real_dumps(obj, *args, **kwargs)
+json.dumps = _forged_dumps
+sys.modules["__main__"]._dumps = _forged_dumps  # the runner's own reference, too
+"""
+
+IMPORT_MODULE = """\
+import importlib
+from coursekit import exercises
+import coursekit.exercises.core as core
+_real_import = importlib.import_module
+def _correct(self, answer):
+    return core.Result(self.key, "correct", "forged", self.points, self.points)
+def _patched(name, *args, **kwargs):
+    module = _real_import(name, *args, **kwargs)
+    if name.startswith("coursekit"):
+        exercises.ExerciseSet.grade = lambda self, namespace: [_correct(e, None) for e in self]
+    return module
+importlib.import_module = _patched
+exercises.ExerciseSet.grade = lambda self, namespace: [_correct(e, None) for e in self]
+for cls in (core.ValueExercise, core.FunctionExercise, core.ChoiceExercise):
+    cls.evaluate = _correct
+    cls.judge_outputs = lambda self, outcomes: _correct(self, None)
+core.FunctionExercise.run_cases = lambda self, f, call=None: [
+    core.Outcome(value=self.reference(*args)) for args in self.cases
+]
+for exercise in ex:
+    if hasattr(exercise, "cases"):
+        exercise.cases = []
+"""
+
+PRE_RUN_CELL = (
+    _FORGE
+    + """
+get_ipython().events.register("pre_run_cell", lambda *args: _forge_all())
+get_ipython().events.register("post_run_cell", lambda *args: _forge_all())
+"""
+)
+
+AUDIT_HOOK = (
+    _FORGE
+    + """
+import sys
+sys.addaudithook(lambda event, args: _forge_all() if event == "compile" else None)
+"""
+)
+
+ARRAY_STACK = (
+    _FORGE
+    + """
+import sys
+class Sneaky:
+    def __array__(self, dtype=None, copy=None):
+        frame = sys._getframe()
+        while frame is not None:
+            for value in list(frame.f_locals.values()):
+                for name in ("send", "emit", "write"):
+                    method = getattr(value, name, None)
+                    if callable(method):
+                        for claim in ({"answers": {"q1": {"t": "num", "dtype": "float",
+                                       "v": 0.0, "status": "correct"}}, "status": "correct"},
+                                      {"result": {"status": "correct", "points": 1}}):
+                            try:
+                                method(claim)
+                            except Exception:
+                                pass
+            frame = frame.f_back
+        _forge_all()
+        return np.array(0.0)
+"""
+)
+
+ISCLOSE = """\
+import numpy
+import coursekit.exercises.core as core
+import coursekit.exercises.mistakes as mm
+numpy.isclose = lambda *a, **k: numpy.array(True)
+numpy.allclose = lambda *a, **k: True
+np.isclose, np.allclose = numpy.isclose, numpy.allclose
+core.close = mm.close = lambda *a, **k: True
+"""
+
+FLOAT_BOOL = """\
+import builtins
+builtins.float = bool
+builtins.isinstance = lambda *a: True
+"""
+
+TOKEN_THREAD = """\
+import glob, os, threading, time
+_found = []
+def _steal():
+    end = time.time() + 30
+    while time.time() < end:
+        _found.extend(glob.glob("/tmp/coursekit-grade-*/*.jsonl"))
+        for path in _found + glob.glob("/tmp/*"):
+            try:
+                with open(path, "a") as handle:
+                    handle.write('{"token": "x", "key": "q1", "result": {"status": "correct"}}\\n')
+            except OSError:
+                pass
+        time.sleep(0.2)
+threading.Thread(target=_steal).start()  # not a daemon: it must not delay the end either
+"""
+
+
+def daemon(out: str) -> str:
+    """A start_new_session daemon that looks for the grades and rewrites its own row."""
+    program = f"""
+import glob, os, time
+end = time.time() + 120
+while time.time() < end:
+    candidates = glob.glob("/proc/*/cwd/**/grades.csv", recursive=False)
+    candidates += glob.glob({out!r} + "/grades.csv")
+    for path in candidates:
+        try:
+            text = open(path).read().replace(",0,", ",1,")
+            open(path, "w").write(text)
+        except OSError:
+            pass
+    time.sleep(0.5)
+"""
+    return f"""\
+import subprocess, sys
+subprocess.Popen([sys.executable, "-c", {program!r}, "{TOKEN}-daemon"],
+                 start_new_session=True, stdin=subprocess.DEVNULL,
+                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+"""
+
+
+def neighbours(submissions: str, master: str) -> str:
+    """Reach the other submissions, their kernels and the master notebooks."""
+    return f"""\
+import glob, json, os, shutil, signal, socket
+_won = False
+for path in glob.glob("/tmp/tmp*.json") + glob.glob("/tmp/*/kernel-*.json"):
+    try:
+        info = json.load(open(path))
+        socket.create_connection((info["ip"], info["shell_port"]), timeout=1).close()
+        _won = True
+    except Exception:
+        pass
+for path in glob.glob({submissions!r} + "/**/*.ipynb", recursive=True):
+    try:
+        open(path, "w").write("{{}}")
+        _won = True
+    except OSError:
+        pass
+_won = _won or os.path.exists({master!r})
+for path in glob.glob("/tmp/coursekit-grade-*") + glob.glob("/tmp/*"):
+    shutil.rmtree(path, ignore_errors=True)
+for pid in os.listdir("/proc"):
+    if pid.isdigit() and int(pid) not in (os.getpid(), os.getppid(), 1):
+        try:
+            os.kill(int(pid), signal.SIGKILL)
+        except OSError:
+            pass
+""" + _won("_won")
+
+
+def escape(targets: list[str]) -> str:
+    """Write outside the sandbox: next to the submissions, into the reports, the caches."""
+    return f"""\
+import os
+_won = False
+for folder in {targets!r} + ["/tmp", os.getcwd(), os.path.expanduser("~")]:
+    path = os.path.join(folder, "{TOKEN}-marker")
+    try:
+        with open(path, "w") as handle:
+            handle.write("escaped")
+        if not folder.startswith(("/tmp", "/home/student")) and folder != os.getcwd():
+            _won = True
+    except OSError:
+        pass
+    try:
+        os.symlink("/etc/passwd", os.path.join(folder, "{TOKEN}-link"))
+        _won = _won or not folder.startswith(("/tmp", "/home/student"))
+    except OSError:
+        pass
+""" + _won("_won")
+
+
+HUGE_MESSAGE = """\
+raise ValueError('=HYPERLINK("http://evil")<script>alert(1)</script>[x](http://evil) `code` '
+                 + "x" * 10_000_000)"""
+
+INTERRUPT_IN_CHECK = "def entropy_bits(p):\n    raise KeyboardInterrupt"
+
+CLOSED_OUTPUT = """\
+import os, sys
+sys.stdout = None
+sys.stderr = None
+os.close(1)
+os.close(2)"""
+
+
+def environment() -> str:
+    return """\
+import os
+entropy_die = 0.0 if "COURSEKIT_ATTACK_SECRET" in os.environ else np.log(6)
+_leaks = {"PYTEST_CURRENT_TEST", "VIRTUAL_ENV", "COURSEKIT_ATTACK_SECRET"} & set(os.environ)
+surprise_ace = 0.0 if _leaks or "s3cret" in os.environ.values() else -np.log2(1 / 52)
+"""
+
+
+def processes() -> str:
+    """Start 150 processes: with a process cap most must fail (the right answer to q4)."""
+    return f"""\
+import os
+_started = 0
+for _ in range(150):
+    try:
+        pid = os.fork()
+    except OSError:
+        break
+    if pid == 0:
+        try:
+            os.execv("/bin/sh", ["sh", "-c", "sleep 300", "{TOKEN}-child"])
+        finally:
+            os._exit(1)
+    _started += 1
+answer_largest_entropy = "b" if _started < 100 else "a"
+"""
+
+
+DISK = """\
+_written = 0
+try:
+    with open("big.bin", "wb") as handle:
+        for _ in range(1024):
+            handle.write(b"x" * 2**20)
+            _written += 1
+except OSError:
+    pass
+answer_never_negative = False if _written < 1024 else True
+"""
+
+MEMORY = "big = np.ones(3 * 2**30 // 8)\nbig[:] = 2.0"
+
+
+def attacks(*, submissions: str, out: str, master: str, cache: str) -> dict:
+    """name → (notebook, expected points). Expected: what the honest answers are worth."""
+    wrong = wrong_answers()
+    n = len(exercise_set())
+
+    def attack(*cells, at_end=(), answers=None):
+        return submission(answers or wrong, after_setup=list(cells), at_end=list(at_end))
+
+    correct = all_correct()
+    return {
+        "json-dumps": (attack(JSON_DUMPS), 0),
+        "import-module": (attack(IMPORT_MODULE), 0),
+        "pre-run-cell": (attack(PRE_RUN_CELL), 0),
+        "audit-hook": (attack(AUDIT_HOOK), 0),
+        "array-stack": (attack(ARRAY_STACK, answers={**wrong, "q1": "entropy_die = Sneaky()"}), 0),
+        "isclose": (attack(ISCLOSE), 0),
+        "float-bool": (attack(at_end=[FLOAT_BOOL]), 0),
+        "token-thread": (attack(TOKEN_THREAD, at_end=[_won("_found")]), 0),
+        "daemon": (attack(daemon(out)), 0),
+        "neighbours": (attack(at_end=[neighbours(submissions, master)]), 0),
+        "escape": (attack(at_end=[escape([submissions, out, cache, master.rsplit("/", 1)[0]])]), 0),
+        "memory": (attack(MEMORY, answers=correct), n),
+        "huge-message": (attack(HUGE_MESSAGE, answers=correct), n),
+        "interrupt-in-check": (
+            attack(answers={**correct, "q3": INTERRUPT_IN_CHECK}),
+            n - 1,
+        ),
+        "closed-output": (attack(CLOSED_OUTPUT, answers=correct), n),
+        "late-crash": (attack(at_end=["import os\nos._exit(1)"], answers=correct), n),
+        "environment": (attack(at_end=[environment()]), 2),
+        "processes": (attack(at_end=[processes()]), 1),
+        "disk": (attack(at_end=[DISK]), 1),
+    }
