@@ -32,7 +32,7 @@ from collections.abc import Callable
 import numpy as np
 
 from coursekit.exercises.core import FunctionExercise, Outcome
-from coursekit.grading.plain import MAX_MESSAGE, cap, encode, encode_outcome
+from coursekit.grading.plain import MAX_MESSAGE, cap, dumps, encode, encode_outcome
 
 __builtins__ = dict(vars(builtins))  # the student may rebind builtins: use a private copy
 _RUN_CASES = FunctionExercise.run_cases  # as imported, before any cell ran
@@ -109,7 +109,7 @@ class Extractor:
                     self.send({"answers": changed, "cell": cell})
 
     def _if_changed(self, key: str, data: dict) -> dict:
-        text = json.dumps(data, allow_nan=False, sort_keys=True)
+        text = dumps(data)
         if self.sent.get(key) == text:
             return {}
         self.sent[key] = text
@@ -163,7 +163,7 @@ class Extractor:
 
                 def call(f, args):
                     outcome = guarded_call(f, args)
-                    line = json.dumps(encode_outcome(outcome), allow_nan=False) + "\n"
+                    line = dumps(encode_outcome(outcome)) + "\n"
                     _write_all(write, line.encode())
                     return outcome
 
@@ -194,7 +194,7 @@ class Extractor:
                 *lines, buffer = buffer.split(b"\n")
                 try:
                     cases += [json.loads(line) for line in lines]
-                except ValueError:
+                except Exception:
                     ended = "its results were unreadable"
                     break
         finally:

@@ -66,6 +66,11 @@ def judge_run(
         elif error:
             errors.append(f"{label} raised {error}")
     errors += run.problems
+    if run.ignored:
+        errors.append(
+            f"{run.ignored} unreadable or unexpected messages from the notebook's process "
+            "were ignored"
+        )
     ending = _ending(run, sources, settings)
     completed = run.ended == "done"
     checker_failures = []

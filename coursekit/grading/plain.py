@@ -23,6 +23,7 @@ capped, and :func:`decode` checks every field (:class:`PlainDataError` otherwise
 from __future__ import annotations
 
 import builtins
+import json
 import math
 import re
 
@@ -52,10 +53,57 @@ _NAME = re.compile(r"[^A-Za-z0-9_]")
 # its builtins up in a copy taken when it was imported (before any student code ran).
 __builtins__ = dict(vars(builtins))
 _asarray, _shape_of_value, _isfinite = np.asarray, np.shape, math.isfinite
+_escape = json.encoder.encode_basestring_ascii  # C code where available
 
 
 class PlainDataError(ValueError):
     """Data that :func:`encode` could not have written (damaged or forged)."""
+
+
+def dumps(value) -> str:
+    """JSON text of plain data (dicts with string keys, lists, strings, finite numbers,
+    booleans, None), written by this module alone: ``json.dumps`` is Python code that looks
+    up builtins the student's code may have replaced (``builtins.isinstance = ...``)."""
+    out: list[str] = []
+    _dump(value, out, 0)
+    return "".join(out)
+
+
+def _dump(value, out: list[str], depth: int) -> None:
+    kind = type(value)
+    if depth > 4 * MAX_DEPTH:
+        raise ValueError("too deep")
+    if value is None:
+        out.append("null")
+    elif value is True or value is False:
+        out.append("true" if value else "false")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif kind is float:
+        if not _isfinite(value):
+            raise ValueError("not a finite number")
+        out.append(float.__repr__(value))
+    elif kind is str:
+        out.append(_escape(value))
+    elif kind is list or kind is tuple:
+        out.append("[")
+        for i, item in enumerate(value):
+            if i:
+                out.append(",")
+            _dump(item, out, depth + 1)
+        out.append("]")
+    elif kind is dict:
+        out.append("{")
+        for i, (key, item) in enumerate(value.items()):
+            if type(key) is not str:
+                raise TypeError("a key that is not a string")
+            out.append("," if i else "")
+            out.append(_escape(key))
+            out.append(":")
+            _dump(item, out, depth + 1)
+        out.append("}")
+    else:
+        raise TypeError(f"not plain data: {kind.__name__}")
 
 
 # -- encoding: in the student's process -----------------------------------------------------

@@ -29,7 +29,8 @@ import os
 import resource
 import signal
 import sys
-import time
+
+from coursekit.grading.plain import dumps
 
 __builtins__ = dict(vars(builtins))  # the student may rebind builtins: use a private copy
 #: Imported before the first cell (and compiled once per batch into the bytecode cache).
@@ -47,7 +48,6 @@ PRELOAD = (
     "coursekit",  # and every coursekit module a notebook may import (not the instructors')
 )
 _INSTRUCTORS_ONLY = ("coursekit.grading", "coursekit.cli", "coursekit.student")
-_dumps, _time = json.dumps, time.monotonic
 
 
 class Channel:
@@ -58,7 +58,11 @@ class Channel:
         os.set_inheritable(fd, False)  # programs the notebook starts do not get it
 
     def send(self, message: dict) -> None:
-        data = (_dumps(message, allow_nan=False, separators=(",", ":")) + "\n").encode()
+        try:
+            data = (dumps(message) + "\n").encode()
+        except (TypeError, ValueError, RecursionError):  # a message broken by the notebook
+            data = b'{"unsendable": true}\n'
+
         view = memoryview(data)
         try:
             while view:

@@ -61,7 +61,8 @@ class Run:
     current: int | None = None  # the cell running
     checking: str | None = None  # the function exercise whose cases are running
     answers: dict[str, object] = field(default_factory=dict)  # key -> plain data (last wins)
-    problems: list[str] = field(default_factory=list)  # extraction errors, unreadable lines
+    problems: list[str] = field(default_factory=list)  # extraction errors, long lines
+    ignored: int = 0  # messages that were unreadable or unexpected (forged, damaged)
     done: bool = False
     ended: str = ""  # done, timeout, cell limit, check limit, died, startup, flood, fatal
     runtime: float = 0.0  # seconds from the first cell to the end
@@ -101,8 +102,7 @@ class _Reader:
         except ValueError:
             message = None
         if not isinstance(message, dict) or not self._apply(message):
-            self.run.problems.append("an unreadable message from the notebook's process")
-            del self.run.problems[20:]
+            self.run.ignored += 1
 
     def _apply(self, m: dict) -> bool:
         run, now = self.run, time.monotonic()
@@ -132,7 +132,7 @@ class _Reader:
                 if key not in self.keys:
                     return False
                 run.answers[key] = data
-        elif "extract_error" in m:
+        elif "extract_error" in m and len(run.problems) < 20:
             run.problems.append(f"extracting the answers failed: {_text(m['extract_error'])}")
         elif m.get("done") is True:
             run.done = True
@@ -291,7 +291,7 @@ async def _read_channel(fd: int, reader: _Reader) -> None:
                     reader.line(line)
             if len(buffer) > MAX_LINE:
                 buffer = b""
-                reader.run.problems.append("a message from the notebook's process was too long")
+                reader.run.ignored += 1
             if reader.run.done:
                 return
     finally:
