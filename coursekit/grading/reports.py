@@ -65,8 +65,10 @@ def md(text: str, limit: int = MAX_TEXT) -> str:
 
 def csv_cell(text: str, limit: int = MAX_CELL) -> str:
     """A CSV text cell: capped, one line, and not a formula for a spreadsheet."""
-    value = " ".join(_CONTROL.sub(" ", cap(text, limit)).replace("\t", " ").splitlines())
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    value = " ".join(_CONTROL.sub(" ", str(text)).replace("\t", " ").splitlines())
+    if value[:1] in ("=", "+", "-", "@"):
+        return "'" + cap(value, limit - 1)
+    return cap(value, limit)
 
 
 def feedback_name(name: str) -> str:
