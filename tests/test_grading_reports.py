@@ -19,7 +19,7 @@ from submissions import submission
 
 from coursekit import exercises, grading
 from coursekit.exercises import FunctionExercise, ValueExercise
-from coursekit.grading import plain, reports
+from coursekit.grading import decode, plain, reports
 from coursekit.grading.extract import Extractor
 from coursekit.grading.judge import judge_run
 from coursekit.grading.results import SubmissionResult
@@ -100,7 +100,7 @@ def test_plain_data_is_judged_as_the_original_answer(number, key):
             continue
         with np.errstate(all="ignore"):
             expected = exercise.evaluate(answer).to_dict()
-            got = exercise.evaluate(plain.decode(_roundtrip(plain.encode(answer)))).to_dict()
+            got = exercise.evaluate(decode.decode(_roundtrip(plain.encode(answer)))).to_dict()
         assert got == expected, repr(answer)[:60]
 
 
@@ -120,7 +120,7 @@ def test_a_function_is_judged_from_its_outcomes_as_it_is_in_the_notebook(number,
     for function in functions:
         expected = exercise.evaluate(function).to_dict()
         data = _roundtrip(plain.encode_outcomes(exercise.run_cases(function)))
-        assert exercise.judge_outputs(plain.decode_outcomes(data)).to_dict() == expected
+        assert exercise.judge_outputs(decode.decode_outcomes(data)).to_dict() == expected
 
 
 @pytest.mark.parametrize(
@@ -141,8 +141,8 @@ def test_a_function_is_judged_from_its_outcomes_as_it_is_in_the_notebook(number,
     ],
 )
 def test_malformed_plain_data_is_refused(data):
-    with pytest.raises(plain.PlainDataError):
-        plain.decode(data)
+    with pytest.raises(decode.PlainDataError):
+        decode.decode(data)
 
 
 def test_dumps_writes_json_and_refuses_what_is_not_plain():

@@ -17,8 +17,9 @@ The trust boundary
     a function exercise the function's outcome on each test case, :mod:`~coursekit.grading.
     extract`), sent as JSON lines on a pipe. The grader (:mod:`~coursekit.grading.session`)
     reads that pipe with size caps and time limits of its own, never runs the student's
-    code, rebuilds the exercises from its own installation and decides every status, message
-    and point (:mod:`~coursekit.grading.judge`). The data has no field that could say
+    code, rebuilds the answers (:mod:`~coursekit.grading.decode`) and the exercises from its
+    own installation, and decides every status, message and point
+    (:mod:`~coursekit.grading.judge`). The data has no field that could say
     "correct": a submission can only choose its answers, never its grade.
 
 Time limits and credit
