@@ -10,11 +10,11 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # The course's matrices are tiny: one BLAS thread is faster than a pool (and steadier on 2 cores).
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: help sync js book student test lint unit notebooks nbval browser lab bench clean
+.PHONY: help sync js book student test lint unit notebooks nbval browser hub lab bench clean
 
 help:
 	@echo "make book       build the book into _build/html (warnings are errors)"
-	@echo "make test       lint, unit and property tests, nbval, the book, browser tests"
+	@echo "make test       lint, unit and property tests, nbval, the book, browser tests, a class on a JupyterHub"
 	@echo "make lab        open the notebooks in JupyterLab"
 	@echo "make student    write the student copies and their zip into _build/student"
 	@echo "make bench      print the speed tables (never fails a build)"
@@ -50,7 +50,7 @@ lint: sync
 	$(VENV)/ruff format --check coursekit tests benchmarks
 
 unit: sync js
-	$(VENV)/pytest tests --ignore=tests/browser
+	$(VENV)/pytest tests --ignore=tests/browser --ignore=tests/hub/test_class_on_a_hub.py
 
 nbval: sync
 	COURSEKIT_STATIC_EXPLORERS=0 $(VENV)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
@@ -59,7 +59,11 @@ nbval: sync
 browser: book js
 	$(VENV)/pytest tests/browser
 
-test: lint unit nbval browser
+# A class on a real JupyterHub on 127.0.0.1 (its proxy from `make js`; needs git and curl).
+hub: sync js
+	$(VENV)/pytest -p no:cacheprovider tests/hub/test_class_on_a_hub.py
+
+test: lint unit nbval browser hub
 
 notebooks: sync
 	$(VENV)/coursekit execute notebooks/*.ipynb
