@@ -1,5 +1,6 @@
 """Every explorer builds headless, updates for random control values, and has working views."""
 
+import base64
 import re
 
 import numpy as np
@@ -140,7 +141,13 @@ def test_live_widget_redraws_when_a_slider_moves(name):
 def test_notebook_display_offers_widget_and_kernel_free_views(name, monkeypatch):
     monkeypatch.setenv("COURSEKIT_STATIC_EXPLORERS", "1")
     bundle = EXPLORERS[name]()._repr_mimebundle_()
-    assert set(bundle) == {"application/vnd.jupyter.widget-view+json", "text/html", "text/plain"}
+    assert set(bundle) == {
+        "application/vnd.jupyter.widget-view+json",
+        "image/png",
+        "text/html",
+        "text/plain",
+    }
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
     assert "model_id" in bundle["application/vnd.jupyter.widget-view+json"]
     assert not re.search(r"0x[0-9a-f]{6,}", bundle["text/plain"])
     assert "<script>" in bundle["text/html"] and "https://" not in bundle["text/html"]
@@ -149,7 +156,7 @@ def test_notebook_display_offers_widget_and_kernel_free_views(name, monkeypatch)
 def test_live_sessions_skip_the_kernel_free_view(monkeypatch):
     monkeypatch.delenv("COURSEKIT_STATIC_EXPLORERS", raising=False)
     bundle = explorers.CoinExplorer()._repr_mimebundle_()
-    assert set(bundle) == {"application/vnd.jupyter.widget-view+json", "text/plain"}
+    assert set(bundle) == {"application/vnd.jupyter.widget-view+json", "image/png", "text/plain"}
     monkeypatch.setenv("COURSEKIT_STATIC_EXPLORERS", "0")
     assert "text/html" not in explorers.CoinExplorer()._repr_mimebundle_()
 
