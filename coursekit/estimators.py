@@ -148,7 +148,7 @@ def gaussian_shift_moments(mu, n=1) -> dict[str, dict[str, float]]:
     The reference case of [schulman2020]. For x ~ q the log ratio is
     log r = μx − μ²/2 ~ N(−μ²/2, μ²), and the true value is KL(q‖p) = μ²/2. Per sample:
 
-    * k1 = −log r: mean μ²/2 (unbiased), std |μ|, so std/KL = 2/|μ|;
+    * k1 = −log r: mean μ²/2 (unbiased), std ``|μ|``, so std/KL = ``2/|μ|``;
     * k2 = ½ (log r)²: mean μ²/2 + μ⁴/8 (bias/KL = μ²/4), std ½ μ² √(2 + μ²)
       (from Var(Y²) = 2s⁴ + 4m²s² for Y ~ N(m, s²));
     * k3 = (r − 1) − log r: mean μ²/2 (unbiased), std √(e^{μ²} − 1 − μ²), from

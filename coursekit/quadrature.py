@@ -99,7 +99,7 @@ def normal_trapezoid(level: int) -> tuple[np.ndarray, np.ndarray]:
 
     .. math:: \mathbb E[f(z)] \approx \sum_i h\, N(z_i; 0, 1)\, f(z_i), \qquad z_i = i h
 
-    For f analytic in a strip |Im z| < a the error is about e^{−2πa/h} (Trefethen & Weideman,
+    For f analytic in a strip ``|Im z| < a`` the error is about e^{−2πa/h} (Trefethen & Weideman,
     "The exponentially convergent trapezoidal rule", SIAM Review 2014); choose the level with
     :func:`trapezoid_level`. The arrays are cached and read-only.
 

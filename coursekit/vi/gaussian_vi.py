@@ -21,7 +21,7 @@ def gaussian_elbo(model, mean, cov, nodes: int = 24) -> float:
     r"""ELBO(q) = E_q[log p(x, z)] + H(q) for q = N(mean, cov), by Gauss–Hermite quadrature.
 
     E_q[log p] = Σ_j w_j log p(x, mean + L ε_j) on the tensor product of ``nodes``-point
-    Gauss–Hermite rules (``nodes``^k points, so for small k only), and
+    Gauss–Hermite rules (``nodes**k`` points, so for small k only), and
     H(q) = ½ log det(2πe cov). For the logistic model the default is accurate to ~1e-8 nats
     near the posterior. log p(x) − ELBO(q) = KL(q‖posterior) ≥ 0.
 
