@@ -8,11 +8,13 @@
   puts doc-biblioentry items in a list; both are repaired in each page's body. Two theme
   buttons are overridden in book/_templates.
 - The notebooks' explorers include their kernel-free view only when asked to, as here.
-- The API reference links each "Introduced in lecture NN" of a docstring to that lecture.
+- The API reference links each "Introduced in lecture NN" of a docstring to that lecture, and
+  resolves names that docstrings give where they are re-exported (``coursekit.fitting.x``).
 - A print stylesheet (book/_static/print.css, with print-fit.js for wide equations) keeps
   equations, code and tables inside the page on paper.
 """
 
+import importlib
 import os
 import re
 from pathlib import Path
@@ -75,6 +77,57 @@ def link_lectures(app, what, name, obj, options, lines):
             lines[index] = LECTURE_MENTION.sub(link, line)
 
 
+def _import_object(name: str):
+    """The object a dotted name refers to, or None (modules first, then attributes)."""
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        try:
+            for attribute in parts[cut:]:
+                obj = getattr(obj, attribute)
+        except AttributeError:
+            return None
+        return obj
+    return None
+
+
+def resolve_reexports(app, env, node, contnode):
+    """Resolve a Python cross-reference that names an object where it is re-exported.
+
+    ``coursekit.fitting.fit_forward_kl`` is documented where it is defined
+    (``coursekit.fitting.forward``); a docstring may name it either way. A name that exists
+    but has no entry of its own (a module constant) is shown as code, without a link; a name
+    that does not exist still warns.
+    """
+    if node.get("refdomain") != "py":
+        return None
+    target = node["reftarget"].lstrip("~.")
+    module, klass = node.get("py:module"), node.get("py:class")
+    candidates = [target]
+    if module:
+        candidates.insert(0, f"{module}.{target}")
+        if klass:
+            candidates.insert(0, f"{module}.{klass}.{target}")
+    domain = env.get_domain("py")
+    for name in candidates:
+        obj = _import_object(name)
+        if obj is None:
+            continue
+        defined_in = getattr(obj, "__module__", None)
+        qualname = getattr(obj, "__qualname__", None)
+        if defined_in and qualname and f"{defined_in}.{qualname}" != name:
+            found = domain.resolve_any_xref(
+                env, node["refdoc"], app.builder, f"{defined_in}.{qualname}", node, contnode
+            )
+            if found:
+                return found[0][1]
+        return contnode
+    return None
+
+
 def setup(app):
     # The book executes the notebooks: ask their explorers for the kernel-free view, which is
     # what a reader without a kernel sees (see coursekit.explorers.base.static_views_wanted).
@@ -83,6 +136,7 @@ def setup(app):
     app.connect("html-page-context", unique_scripts, priority=900)
     app.connect("html-page-context", accessible_markup)
     app.connect("autodoc-process-docstring", link_lectures)
+    app.connect("missing-reference", resolve_reexports)
     app.add_css_file("print.css", media="print")
     app.add_js_file("print-fit.js", loading_method="defer")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
