@@ -1,15 +1,20 @@
-"""Time `coursekit grade` on 50 submissions of lecture 01, and one check call per question.
+"""Time `coursekit grade` on 50 submissions of lecture 01, the sandbox's cost, and check calls.
 
 Run with ``uv run --locked python benchmarks/bench_grading.py``. Prints markdown tables and
 never fails. The submissions are copies of the master notebook (every answer right) and, one in
 five, of its student copy (nothing attempted), each in a folder of its own as an instructor
-would collect them. Goals: 50 submissions with ``--jobs 2`` in under 120 s on a 2-core machine;
-a check call in the notebook (``ex.qN.check(answer)``) under 50 ms.
+would collect them. Every submission runs in a bubblewrap sandbox of its own (a fresh Python,
+its imports read from the grader's bytecode cache). Goals: 50 submissions with ``--jobs 2`` in
+under 60 s on a 2-core machine; a check call in the notebook (``ex.qN.check(answer)``) under
+50 ms. The sandbox's own cost is measured twice: the same submissions graded with and without
+it (same cache), and an empty sandbox started and ended alone.
 """
 
 import os
 import resource
 import shutil
+import statistics
+import subprocess
 import tempfile
 import time
 import traceback
@@ -22,9 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 MASTER = ROOT / "notebooks" / "01-surprise-and-entropy.ipynb"
 SUBMISSIONS = 50
 JOBS = 2
-GOAL_SECONDS = 120
+GOAL_SECONDS = 60
 CHECK_GOAL_MS = 50
-COMPARE = 6  # submissions graded with and without preloaded kernels
+COMPARE = 10  # submissions graded with and without the sandbox
 
 
 def make_submissions(folder: Path, count: int) -> list[Path]:
@@ -43,23 +48,43 @@ def make_submissions(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def bench_batch(paths: list[Path], jobs: int, preload: bool = True) -> tuple[float, float, list]:
-    """Wall seconds, CPU seconds (grader, preloader and kernels) and the results."""
+def bench_batch(paths: list[Path], jobs: int, sandbox: bool = True) -> tuple[float, float, list]:
+    """Wall seconds, CPU seconds (grader, sandboxes and notebooks) and the results."""
     from coursekit.grading import grade_batch
+    from coursekit.grading.sandbox import cache_dir
 
     cpu = time.process_time()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    results = grade_batch(paths, jobs=jobs, timeout=300, progress=False, preload=preload)
+    results = grade_batch(
+        paths, jobs=jobs, timeout=300, progress=False, sandbox=sandbox, cache=cache_dir()
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = time.process_time() - cpu
-    # The preloader, and kernels started from scratch, are children of this process; the
-    # kernels forked by the preloader are not, so their own count is added.
+    # bwrap and the warm-up are reaped children of this process; the runners (reaped inside
+    # their sandboxes) count their own CPU time.
     cpu += (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    if preload:
-        cpu += sum(r.kernel_cpu or 0.0 for r in results)
+    cpu += sum(r.kernel_cpu or 0.0 for r in results)
     return wall, cpu, results
+
+
+def bench_empty_sandbox(repeats: int = 20) -> float:
+    """Median seconds to create and end an empty sandbox with the grader's bwrap options."""
+    from coursekit.grading import sandbox
+
+    bwrap = sandbox.check_sandbox()
+    with tempfile.TemporaryFile() as notebook:
+        argv = sandbox.bwrap_argv(
+            bwrap, sandbox.Limits(), sandbox.cache_dir(), notebook.fileno(), "x.ipynb"
+        )
+        times = []
+        for _ in range(repeats):
+            notebook.seek(0)
+            start = time.perf_counter()
+            subprocess.run([*argv, "/usr/bin/true"], pass_fds=(notebook.fileno(),), check=True)
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def bench_checks(repeats: int = 51) -> list[tuple[str, float]]:
@@ -83,7 +108,7 @@ def bench_checks(repeats: int = 51) -> list[tuple[str, float]]:
 
 
 def main() -> None:
-    print("## Grading throughput (lecture 01)\n")
+    print("## Grading throughput (lecture 01, every notebook in its own sandbox)\n")
     print(
         f"{os.cpu_count()} CPUs; goal: {SUBMISSIONS} submissions with --jobs {JOBS} in under "
         f"{GOAL_SECONDS} s\n"
@@ -92,14 +117,15 @@ def main() -> None:
     try:
         paths = make_submissions(folder, SUBMISSIONS)
         print(
-            "| kernels | submissions | jobs | total s | s per submission | CPU s | "
-            "CPU s / jobs | graded | goal |"
+            "| sandbox | submissions | jobs | total s | s per submission | CPU s | "
+            "CPU s per submission | graded | goal |"
         )
         print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
         load = os.getloadavg()[0]
-        scores = None
-        for preload, subset in ((True, paths), (True, paths[:COMPARE]), (False, paths[:COMPARE])):
-            seconds, cpu, results = bench_batch(subset, JOBS, preload=preload)
+        scores, per_submission = None, {}
+        runs = ((True, paths), (True, paths[:COMPARE]), (False, paths[:COMPARE]))
+        for sandboxed, subset in runs:
+            seconds, cpu, results = bench_batch(subset, JOBS, sandbox=sandboxed)
             load = max(load, os.getloadavg()[0])
             graded = sum(r.graded for r in results)
             scores = scores or Counter(f"{r.points:g}/{r.max_points:g}" for r in results)
@@ -107,16 +133,24 @@ def main() -> None:
             if len(subset) == SUBMISSIONS:
                 met = seconds < GOAL_SECONDS and graded == len(subset)
                 goal = f"< {GOAL_SECONDS} s: {'met' if met else '**missed**'}"
+            else:
+                per_submission[sandboxed] = (seconds / len(subset), cpu / len(subset))
             print(
-                f"| {'preloaded' if preload else 'from scratch'} | {len(subset)} | {JOBS} | "
-                f"{seconds:.1f} | {seconds / len(subset):.2f} | {cpu:.1f} | {cpu / JOBS:.1f} | "
-                f"{graded} | {goal} |"
+                f"| {'bubblewrap' if sandboxed else 'none'} | {len(subset)} | {JOBS} | "
+                f"{seconds:.1f} | {seconds / len(subset):.2f} | {cpu:.1f} | "
+                f"{cpu / len(subset):.2f} | {graded} | {goal} |"
             )
+        wall = per_submission[True][0] - per_submission[False][0]
+        cpu = per_submission[True][1] - per_submission[False][1]
+        empty = bench_empty_sandbox()
         busy = " (more than the CPUs: other processes slowed this run)" if load > JOBS else ""
         print(
-            "\nCPU s counts the grader, the preloader and every kernel; CPU s / jobs is the time "
-            f"on {JOBS} otherwise idle cores if the work packed perfectly. Load average seen: "
-            f"up to {load:.1f} on {os.cpu_count()} CPUs{busy}. Scores of the {SUBMISSIONS}: "
+            f"\nOverhead of the sandbox per submission: {cpu:+.2f} CPU s and {wall:+.2f} s of "
+            f"wall time with --jobs {JOBS} ({COMPARE} submissions with and without it); an "
+            f"empty sandbox starts and ends in {1000 * empty:.0f} ms. CPU s counts the grader, "
+            "bwrap, the cache warm-up and every notebook's process (as it counted itself). "
+            "Load average seen: up to "
+            f"{load:.1f} on {os.cpu_count()} CPUs{busy}. Scores of the {SUBMISSIONS}: "
             + ", ".join(f"{score} × {n}" for score, n in sorted(scores.items()))
             + "."
         )

@@ -200,12 +200,15 @@ def grade_batch(
     lecture: str | None = None,
     sandbox: bool = True,
     memory: int | None = None,
+    cache: Path | None = None,
 ) -> list[SubmissionResult]:
     """Grade many submissions, ``jobs`` at a time (default: one per CPU), in input order.
 
     Each submission runs in a bubblewrap sandbox of its own (``sandbox=False``: as a plain
     process, with a warning in its result); ``memory`` caps each (bytes, default 2 GB).
-    Raises :class:`~coursekit.grading.sandbox.SandboxUnavailable` when bwrap is missing.
+    ``cache`` is the bytecode cache (default: the grader's, or with ``sandbox=False`` a
+    temporary one, which unsandboxed notebooks may spoil). Raises
+    :class:`~coursekit.grading.sandbox.SandboxUnavailable` when bwrap is missing.
     """
     unique = list(dict.fromkeys(Path(p) for p in paths))
     settings = Settings(
@@ -221,11 +224,13 @@ def grade_batch(
         return []
     names = submission_names(unique)
     jobs = max(1, jobs or _cpu_count())
-    scratch = None if sandbox else Path(tempfile.mkdtemp(prefix="coursekit-grade-cache-"))
+    scratch = None
+    if cache is not None:
+        settings.cache = Path(cache)
+    elif not sandbox:
+        scratch = settings.cache = Path(tempfile.mkdtemp(prefix="coursekit-grade-cache-"))
     bar = _progress_bar(len(unique), enabled=progress)
     try:
-        if scratch is not None:
-            settings.cache = scratch
         prepare_cache(settings)
         return asyncio.run(_grade_all(unique, names, settings, lecture, jobs, bar))
     finally:

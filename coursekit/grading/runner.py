@@ -6,8 +6,9 @@ with its settings and the submission's code cells on stdin and the write end of 
 
 1. reads its settings and the cells, and sets its limits (memory, processes, CPU time, file
    size: ``setrlimit``, which nothing in the process can raise again);
-2. imports the modules every lecture uses (:data:`PRELOAD`) and the lecture's exercises, and
-   says ``{"ready": ...}``;
+2. imports IPython and the lecture's exercises (the notebook imports the rest itself, from
+   the grader's bytecode cache, which the cache warm-up fills by importing :data:`PRELOAD`),
+   and says ``{"ready": ...}``;
 3. runs each code cell in an IPython shell, as a kernel would (magics, ``display``, the last
    expression shown as text), under the per-cell time limit: a ``SIGALRM`` timer interrupts the
    cell with ``KeyboardInterrupt`` and the next cell runs. After each cell it reports
@@ -33,7 +34,7 @@ import sys
 from coursekit.grading.plain import dumps
 
 __builtins__ = dict(vars(builtins))  # the student may rebind builtins: use a private copy
-#: Imported before the first cell (and compiled once per batch into the bytecode cache).
+#: What lecture notebooks import: compiled into the bytecode cache before each batch.
 PRELOAD = (
     "numpy",
     "scipy",
@@ -122,13 +123,13 @@ def set_limits(limits: dict) -> None:
                 pass
 
 
-def preload() -> list[str]:
-    """Import :data:`PRELOAD` (a missing optional module is noted, not fatal)."""
+def preload(names=PRELOAD) -> list[str]:
+    """Import ``names`` (a missing optional module is noted, not fatal)."""
     import importlib
     import pkgutil
 
     failed = []
-    for name in PRELOAD:
+    for name in names:
         try:
             module = importlib.import_module(name)
         except Exception as error:
@@ -227,7 +228,7 @@ def main() -> None:  # pragma: no cover - runs in the sandbox (tested through th
     os.close(null)
     channel = Channel(int(settings["channel"]))
     try:
-        failed = preload()
+        failed = preload(settings.get("preload", ()))
         from coursekit import exercises
         from coursekit.grading.extract import Extractor
 

@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursekit.grading import sandbox
+from coursekit.grading import runner, sandbox
 
 STARTUP_TIMEOUT = 60  # seconds from the start to "ready" (imports)
 GRACE = 5  # seconds past the runner's own cell or check limit before the grader steps in
@@ -216,6 +216,11 @@ async def run_submission(
         try:
             await _read_channel(read_fd, reader)
             read_fd = -1
+            if not run.ended:  # the runner ended (or said so): give it a moment to exit
+                try:
+                    await asyncio.wait_for(process.wait(), 2)
+                except TimeoutError:
+                    pass
         finally:
             _kill(process, settings.sandboxed)
             if group is not None:
@@ -329,6 +334,7 @@ def prepare_cache(settings: Settings) -> None:
                 "cell_timeout": 60,
                 "check_timeout": 10,
                 "limits": {},
+                "preload": list(runner.PRELOAD),
             }
             payload = json.dumps(header) + "\n" + json.dumps([[0, "import numpy"]]) + "\n"
             argv = [sys.executable, "-I", "-X", f"pycache_prefix={pycache}"]
