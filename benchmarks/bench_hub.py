@@ -130,7 +130,7 @@ def main(counts: tuple[int, ...]) -> None:
             servers = [server_process(name) for name in names]
             server_rss = [peak_rss_mb(s.pid) for s in servers if s is not None]
 
-            rows, solo = [], None
+            rows, solo, cpu_costs = [], None, []
             for n in counts:
                 load = os.getloadavg()[0]
                 results = one_round(people[:n], f"{COURSE}/{LECTURE}")
@@ -142,6 +142,7 @@ def main(counts: tuple[int, ...]) -> None:
                     rows.append(f"| {n} | – | – | – | – | – | {broken[0][:60]} |")
                     break
                 solo = solo or statistics.median(waits)
+                cpu_costs.extend(cpu)
                 slowest = max(waits)
                 verdict = "yes" if slowest <= USABLE_S and not broken else "no"
                 if broken:
@@ -171,6 +172,15 @@ def main(counts: tuple[int, ...]) -> None:
     print("|---:|---:|---:|---:|---:|---:|---|---:|")
     for row in rows:
         print(row)
+    if cpu_costs:
+        cost = statistics.median(cpu_costs)
+        print()
+        print(
+            f"A run costs about {cost:.1f} CPU-seconds whatever N is, so one core finishes "
+            f"about {USABLE_S / cost:.0f} students' runs within {USABLE_S:.0f} s when they all "
+            "start together. The waits above also carry the machine's other load (last column: "
+            "1-minute load average before the round)."
+        )
 
 
 if __name__ == "__main__":
