@@ -216,6 +216,7 @@ def test_markdown_and_csv_escaping():
     for shown in ("\\<img", "\\[link\\](", "\\`c\\`", "\\*b\\*", "\\$x\\$"):
         assert shown in escaped  # each character that would start markup is escaped
     assert reports.md("1. item").startswith("1\\.") and reports.md("- item").startswith("\\-")
+    assert reports.md("0.483941 is right.") == "0.483941 is right."
     assert len(reports.md("x" * 10_000)) == reports.MAX_TEXT
     for cell in ("=1+1", "+1", "-1", "@SUM(A1)"):
         assert reports.csv_cell(cell).startswith("'")

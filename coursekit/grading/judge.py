@@ -28,7 +28,7 @@ from coursekit.grading.results import (
     SubmissionResult,
     question,
 )
-from coursekit.grading.session import GRACE, STARTUP_TIMEOUT, Run, Settings
+from coursekit.grading.session import STARTUP_TIMEOUT, Run, Settings
 
 MAX_ERRORS = 20  # errors listed per submission
 
@@ -119,7 +119,7 @@ def _ending(run: Run, sources: dict[int, str], settings: Settings) -> str:
     if run.ended == "cell limit":
         return (
             f"{where} did not stop at its time limit of {_seconds(settings.cell_timeout)} s "
-            f"and was killed {GRACE} s later; the cells after it did not run"
+            "and was killed; the cells after it did not run"
         )
     if run.ended == "check limit":
         return f"checking {run.checking} did not stop at its time limit and was killed"

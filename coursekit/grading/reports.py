@@ -50,7 +50,7 @@ def cap(text: str, limit: int = MAX_TEXT) -> str:
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~$])")
-_MD_LINE_START = re.compile(r"^(?:[#>+=\-]|\d+[.)])")
+_MD_LINE_START = re.compile(r"^(?:[#>+=\-]|\d{1,9}[.)](?=\s|$))")  # headings, quotes, lists
 
 
 def md(text: str, limit: int = MAX_TEXT) -> str:

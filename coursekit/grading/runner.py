@@ -6,9 +6,9 @@ with its settings and the submission's code cells on stdin and the write end of 
 
 1. reads its settings and the cells, and sets its limits (memory, processes, CPU time, file
    size: ``setrlimit``, which nothing in the process can raise again);
-2. imports IPython and the lecture's exercises (the notebook imports the rest itself, from
-   the grader's bytecode cache, which the cache warm-up fills by importing :data:`PRELOAD`),
-   and says ``{"ready": ...}``;
+2. imports the modules every lecture uses (:data:`PRELOAD`, compiled in the grader's bytecode
+   cache) and the lecture's exercises, and says ``{"ready": ...}``: the submission's time
+   limit starts there, and a notebook's own import cell takes no time;
 3. runs each code cell in an IPython shell, as a kernel would (magics, ``display``, the last
    expression shown as text), under the per-cell time limit: a ``SIGALRM`` timer interrupts the
    cell with ``KeyboardInterrupt`` and the next cell runs. After each cell it reports
@@ -34,7 +34,8 @@ import sys
 from coursekit.grading.plain import dumps
 
 __builtins__ = dict(vars(builtins))  # the student may rebind builtins: use a private copy
-#: What lecture notebooks import: compiled into the bytecode cache before each batch.
+#: What lecture notebooks import: imported before the first cell (and compiled into the
+#: bytecode cache before each batch).
 PRELOAD = (
     "numpy",
     "scipy",
@@ -228,7 +229,7 @@ def main() -> None:  # pragma: no cover - runs in the sandbox (tested through th
     os.close(null)
     channel = Channel(int(settings["channel"]))
     try:
-        failed = preload(settings.get("preload", ()))
+        failed = preload(settings.get("preload", PRELOAD))
         from coursekit import exercises
         from coursekit.grading.extract import Extractor
 

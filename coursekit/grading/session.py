@@ -9,8 +9,8 @@ in a :class:`Run` (cells that raised or were stopped, the last plain data of eve
 the run ended) and never judges anything: that is :mod:`coursekit.grading.judge`.
 
 The grader keeps the time limits even if the notebook defeats the runner's own (a cell that
-ignores its interrupt, a function that blocks the alarm): the sandbox is killed
-:data:`GRACE` seconds after a cell's or a check's limit, or at the submission's ``timeout``
+ignores its interrupt, a function that blocks the alarm): the sandbox is killed when a cell or
+a check has run half its limit again plus :data:`GRACE` seconds, or at the submission's ``timeout``
 (counted from its first cell), or :data:`STARTUP_TIMEOUT` seconds after the start if the runner
 never says it is ready. Answers received until then stand.
 """
@@ -32,7 +32,8 @@ from pathlib import Path
 from coursekit.grading import runner, sandbox
 
 STARTUP_TIMEOUT = 60  # seconds from the start to "ready" (imports)
-GRACE = 5  # seconds past the runner's own cell or check limit before the grader steps in
+GRACE = 10  # seconds (plus half the limit) past the runner's own cell or check limit before
+# the grader stops the sandbox: the runner's interrupt waits for the Python code to run again
 MAX_LINE = 2 * 2**20  # bytes of one channel message
 MAX_TOTAL = 64 * 2**20  # bytes of all channel messages of one submission
 MAX_TEXT = 300  # characters of an error message kept from the channel
@@ -91,9 +92,9 @@ class _Reader:
             return self.start + STARTUP_TIMEOUT, "startup"
         limits = [(self.ready_at + s.timeout, "timeout")]
         if run.current is not None:
-            limits.append((self.phase_at + s.cell_timeout + GRACE, "cell limit"))
+            limits.append((self.phase_at + 1.5 * s.cell_timeout + GRACE, "cell limit"))
         elif run.checking is not None:
-            limits.append((self.phase_at + s.check_timeout + GRACE, "check limit"))
+            limits.append((self.phase_at + 1.5 * s.check_timeout + GRACE, "check limit"))
         return min(limits)
 
     def line(self, data: bytes) -> None:
