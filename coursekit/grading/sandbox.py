@@ -302,7 +302,26 @@ def _sleep(seconds: float) -> None:
 
 @cache
 def _controller_bases() -> dict[str, Path]:
-    """Where this process may create child cgroups, per controller (pids, memory)."""
+    """Where this process may create child cgroups, per controller (pids, memory): only
+    where a probe shows that a process can be moved into one."""
+    bases = _find_bases()
+    if not bases:
+        return {}
+    probe = ControlGroup([])
+    try:
+        for base in dict.fromkeys(bases.values()):
+            path = base / f"coursekit-probe-{os.getpid()}"
+            path.mkdir()
+            probe.dirs.append(path)
+        done = subprocess.run(probe.wrap(["/bin/true"]), capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    finally:
+        probe.close()
+    return bases if done.returncode == 0 else {}
+
+
+def _find_bases() -> dict[str, Path]:
     if os.geteuid() != 0:
         return {}
     try:

@@ -167,14 +167,10 @@ async def run_submission(
             os.write(notebook_fd, notebook)
             os.lseek(notebook_fd, 0, os.SEEK_SET)
             fds = (write_fd, notebook_fd)
-            group = sandbox.ControlGroup.create(f"coursekit-{os.getpid()}-{id(run)}", limits)
             argv = sandbox.bwrap_argv(
                 settings.bwrap, limits, settings.cache, notebook_fd, sandbox.work_name(name)
             )
             argv += sandbox.runner_argv(pycache)
-            if group is not None:
-                argv = group.wrap(argv)
-            run.process_cap = (group is not None and group.has_process_cap) or os.geteuid() != 0
             env, cwd = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, None
         else:
             scratch = Path(tempfile.mkdtemp(prefix="coursekit-unsandboxed-"))
@@ -188,8 +184,14 @@ async def run_submission(
             env.update(IPYTHONDIR=str(scratch / "ipython"))
             argv, fds, cwd = sandbox.runner_argv(pycache), (write_fd,), str(scratch)
             rlimits["processes"] = None  # would count every process of the grader's user
-            run.process_cap = False
+        # A cgroup (root only): the process cap that RLIMIT_NPROC cannot give root, a memory
+        # cap for the whole run, and a way to find every process the run started.
+        group = sandbox.ControlGroup.create(f"coursekit-{os.getpid()}-{id(run)}", limits)
         argv += ["-m", "coursekit.grading.runner"]
+        if group is not None:
+            argv = group.wrap(argv)
+        has_cap = group is not None and group.has_process_cap
+        run.process_cap = has_cap or (settings.sandboxed and os.geteuid() != 0)
         process = await asyncio.create_subprocess_exec(
             *argv,
             stdin=subprocess.PIPE,
