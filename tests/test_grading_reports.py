@@ -288,3 +288,17 @@ def test_a_symbolic_link_is_not_read_as_a_submission(tmp_path):
     assert grading.read_submission(tmp_path / "01-y.ipynb")[2] == (
         "not a readable notebook: NotJSONError"
     )
+
+
+def test_the_sandbox_mounts_python_over_its_private_folders(monkeypatch):
+    """A clone in /tmp (as CI makes) must stay visible: binds come after the tmpfs mounts."""
+    from coursekit.grading import sandbox
+
+    monkeypatch.setattr(sandbox, "python_dirs", lambda: ["/tmp/clone/.venv", "/usr/local/py"])
+    argv = sandbox.bwrap_argv("bwrap", sandbox.Limits(), Path("/tmp/cache"), 9, "x.ipynb")
+    tmpfs = argv.index("/tmp", argv.index("--tmpfs"))
+    for destination in ("/tmp/clone/.venv", "/tmp/cache/pycache", "/tmp/matplotlib"):
+        assert argv.index(destination) > tmpfs
+    assert argv[argv.index("--clearenv") :].count("--setenv") == len(
+        sandbox.environment("/tmp/cache/pycache")
+    )

@@ -203,14 +203,13 @@ def bwrap_argv(
 ) -> list[str]:
     """The bwrap command line of one submission, up to (not including) the runner's."""
     pycache = str(cache / "pycache")
-    args = [bwrap, *_isolation(), *_system_binds()]
+    args = [bwrap, *_isolation(), *_system_binds(), "--proc", "/proc", "--dev", "/dev"]
+    for path in ("/tmp", WORK, "/dev/shm"):  # first: Python may live under /tmp (a CI clone)
+        size = limits.tmp_size if path != "/dev/shm" else 64 * 2**20
+        args += ["--size", str(size), "--tmpfs", path]
     for path in python_dirs():
         args += ["--ro-bind", path, path]
     args += ["--ro-bind", pycache, pycache]
-    args += ["--proc", "/proc", "--dev", "/dev"]
-    for path in ("/tmp", WORK, "/dev/shm"):
-        size = limits.tmp_size if path != "/dev/shm" else 64 * 2**20
-        args += ["--size", str(size), "--tmpfs", path]
     args += ["--dir", "/tmp/matplotlib", "--dir", "/tmp/ipython"]
     for font_list in sorted((cache / "matplotlib").glob("fontlist-v*.json")):
         args += ["--ro-bind", str(font_list), f"/tmp/matplotlib/{font_list.name}"]
