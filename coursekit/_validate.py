@@ -159,7 +159,16 @@ def log_base(base) -> float | None:
 
 def in_base(value, ln_base: float | None):
     """Convert a result in nats to the unit of ``ln_base`` (from :func:`log_base`)."""
-    return value if ln_base is None else value / ln_base
+    return value if ln_base is None else value / ln_base + 0.0  # + 0.0: no -0.0 for base < 1
+
+
+def nonnegative(value):
+    """``value`` with negative entries replaced by 0 (and -0.0 by 0.0), elementwise.
+
+    Only for quantities that are provably ≥ 0 (a divergence, a squared distance), where a
+    negative result can only be rounding: e.g. KL(p‖p) summed as −1e-17. NaN stays NaN.
+    """
+    return np.maximum(value, 0.0) + 0.0
 
 
 def finite_scalar(x, name: str) -> float:

@@ -26,6 +26,7 @@ numpy Generator or an integer seed, so every estimate is reproducible. Bad input
 Introduced in lecture 03 (KL divergence).
 """
 
+import math
 from numbers import Integral
 
 import numpy as np
@@ -156,7 +157,9 @@ def gaussian_shift_moments(mu, n=1) -> dict[str, dict[str, float]]:
       Cov(r, log r) = μ² (Stein's lemma: E[L e^L] = (m + s²) e^{m + s²/2} = μ²/2).
 
     An estimate averages ``n`` independent terms: same mean, std divided by √n. Returns
-    ``{name: {"mean", "std", "bias", "true_kl"}}`` in nats. At μ = 0 everything is 0.
+    ``{name: {"mean", "std", "bias", "true_kl"}}`` in nats. At μ = 0 everything is 0; where a
+    moment exceeds the largest float (k3's std beyond |μ| ≈ 37.7, k2's mean beyond 1.9e77) it
+    is ``inf``.
 
     Introduced in lecture 03 (KL divergence).
 
@@ -168,16 +171,24 @@ def gaussian_shift_moments(mu, n=1) -> dict[str, dict[str, float]]:
     n = _count(n, "n", 1, "a number of samples per estimate")
     m2 = mu * mu
     kl = m2 / 2
+    k2_bias = m2 * m2 / 8
+    # expm1(μ²) − μ² loses no digits for small μ (it is ≈ μ⁴/2 there). For μ² > 50 the
+    # std is e^{μ²/2} to 1e-20 (relative), which stays finite up to μ² ≈ 1419.
+    if m2 <= 50:
+        k3_std = np.sqrt(max(np.expm1(m2) - m2, 0.0))
+    else:
+        k3_std = math.inf if m2 > 1419 else math.exp(m2 / 2)
     moments = {
-        "k1": (kl, abs(mu)),
-        "k2": (kl + m2 * m2 / 8, 0.5 * m2 * np.sqrt(2 + m2)),
-        # expm1(μ²) − μ² loses no digits for small μ (it is ≈ μ⁴/2 there).
-        "k3": (kl, np.sqrt(max(np.expm1(m2) - m2, 0.0))),
+        "k1": (kl, abs(mu), 0.0),
+        "k2": (kl + k2_bias, 0.5 * m2 * np.sqrt(2 + m2), k2_bias),
+        "k3": (kl, k3_std, 0.0),
     }
     root_n = np.sqrt(n)
+    # The biases are exact (0 for k1 and k3) rather than mean − KL, which is inf − inf for a
+    # huge μ.
     return {
-        name: {"mean": mean, "std": float(std / root_n), "bias": mean - kl, "true_kl": kl}
-        for name, (mean, std) in moments.items()
+        name: {"mean": mean, "std": float(std / root_n), "bias": bias, "true_kl": kl}
+        for name, (mean, std, bias) in moments.items()
     }
 
 

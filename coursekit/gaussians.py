@@ -10,6 +10,7 @@ densities are vectorised over ``x`` and return a float for a scalar, an ndarray 
 integer seed, so every draw is reproducible. Bad input raises ``ValueError`` saying what to fix.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,16 +130,29 @@ class Gaussian:
 
     @property
     def var(self) -> float:
-        """Variance σ²."""
-        return self.std**2
+        """Variance σ²; ``inf`` when σ > 1.3e154, where σ² exceeds the largest float (1.8e308).
+
+        Everything else in the library works with σ itself, so such a Gaussian is still
+        usable.
+        """
+        try:
+            return self.std**2
+        except OverflowError:  # Python's float ** raises where numpy returns inf
+            return math.inf
 
     def logpdf(self, x):
-        r"""Log density: -(x - μ)²/(2σ²) - log σ - ½ log 2π, elementwise over ``x``."""
-        return check.as_result(normal_logpdf(_points(x), self.mean, self.std))
+        r"""Log density: -(x - μ)²/(2σ²) - log σ - ½ log 2π, elementwise over ``x``.
+
+        ``-inf`` where (x − μ)/σ is so large that its square overflows (|x − μ| > 1e154 σ).
+        """
+        with np.errstate(over="ignore"):
+            return check.as_result(normal_logpdf(_points(x), self.mean, self.std))
 
     def pdf(self, x):
-        """Density at ``x``, elementwise."""
-        return check.as_result(np.exp(self.logpdf(x)))
+        """Density at ``x``, elementwise (``inf`` only where it exceeds 1.8e308, for
+        σ < 2e-309; use :meth:`logpdf` there)."""
+        with np.errstate(over="ignore"):
+            return check.as_result(np.exp(self.logpdf(x)))
 
     def sample(self, n, rng) -> np.ndarray:
         """``n`` independent draws, shape (n,). ``rng`` is a numpy Generator or an int seed."""
@@ -213,22 +227,37 @@ class Mixture:
 
     @property
     def var(self) -> float:
-        r"""Variance by the law of total variance: Σ_k w_k σ_k² + Σ_k w_k (μ_k - mean)²."""
-        return float(self._w @ self._sigma**2 + self._w @ (self._mu - self.mean) ** 2)
+        r"""Variance by the law of total variance: Σ_k w_k σ_k² + Σ_k w_k (μ_k - mean)².
+
+        ``inf`` if it exceeds the largest float (1.8e308); :attr:`std` stays exact.
+        """
+        with np.errstate(over="ignore"):
+            return float(self._w @ self._sigma**2 + self._w @ (self._mu - self.mean) ** 2)
 
     @property
     def std(self) -> float:
-        """Standard deviation, the square root of :attr:`var`."""
-        return float(np.sqrt(self.var))
+        """Standard deviation, the square root of :attr:`var`.
+
+        Where the variance overflows or underflows (spreads beyond 1e154 or below 1e-154), it
+        is computed from the components scaled by the largest spread, so it is still right.
+        """
+        var = self.var
+        if 1e-300 < var < math.inf:
+            return float(np.sqrt(var))
+        spread = np.concatenate([self._sigma, np.abs(self._mu - self.mean)])
+        scale = spread.max()
+        return float(scale * np.sqrt(((spread.reshape(2, -1) / scale) ** 2 @ self._w).sum()))
 
     def logpdf(self, x):
         r"""Log density log Σ_k w_k N(x; μ_k, σ_k²), computed stably with logsumexp."""
-        log_components = normal_logpdf(_points(x)[..., None], self._mu, self._sigma)
+        with np.errstate(over="ignore"):
+            log_components = normal_logpdf(_points(x)[..., None], self._mu, self._sigma)
         return check.as_result(logsumexp(log_components, b=self._w, axis=-1))
 
     def pdf(self, x):
-        """Density at ``x``, elementwise."""
-        return check.as_result(np.exp(self.logpdf(x)))
+        """Density at ``x``, elementwise (``inf`` only where it exceeds 1.8e308)."""
+        with np.errstate(over="ignore"):
+            return check.as_result(np.exp(self.logpdf(x)))
 
     def sample(self, n, rng) -> np.ndarray:
         """``n`` draws, shape (n,): pick a component by weight, then draw from it.
@@ -265,6 +294,10 @@ def gaussian_kl(p: Gaussian, q: Gaussian, base=None) -> float:
     .. math:: D_{KL}(p \| q) = \log\frac{\sigma_q}{\sigma_p}
               + \frac{\sigma_p^2 + (\mu_p - \mu_q)^2}{2 \sigma_q^2} - \frac12
 
+    Computed as f(t) + ½ δ² with t = log(σ_p/σ_q), δ = (μ_p − μ_q)/σ_q and
+    f(t) = (e^{2t} − 1)/2 − t ≥ 0, which never forms σ² (so tiny or huge σ neither
+    underflows nor overflows) and keeps full relative accuracy when σ_p ≈ σ_q; a rounding
+    residue of f below 0 is returned as 0. ``inf`` only if the KL exceeds the largest float.
     Units: nats for ``base=None``, bits for ``base=2``.
 
     Introduced in lecture 03 (KL divergence).
@@ -275,7 +308,12 @@ def gaussian_kl(p: Gaussian, q: Gaussian, base=None) -> float:
     as_gaussian(p, "p")
     as_gaussian(q, "q")
     ln_base = check.log_base(base)
-    kl = np.log(q.std / p.std) + (p.var + (p.mean - q.mean) ** 2) / (2 * q.var) - 0.5
+    ratio = p.std / q.std
+    # log of the ratio where it is a normal float (full relative accuracy), else of each std.
+    t = math.log(ratio) if 1e-300 < ratio < 1e300 else math.log(p.std) - math.log(q.std)
+    spread = math.inf if t > 354 else max(math.expm1(2 * t) / 2 - t, 0.0)
+    delta = (p.mean - q.mean) / q.std
+    kl = spread + 0.5 * delta * delta
     return float(check.in_base(kl, ln_base))
 
 
@@ -308,8 +346,9 @@ def mvn_kl(mean_p, cov_p, mean_q, cov_q, base=None) -> float:
               + (\mu_q - \mu_p)^\top \Sigma_q^{-1} (\mu_q - \mu_p) - k
               + \log \frac{\det \Sigma_q}{\det \Sigma_p} \Big]
 
-    Computed with Cholesky factors and triangular solves (no explicit inverse). Units: nats
-    for ``base=None``, bits for ``base=2``.
+    Computed with Cholesky factors and triangular solves (no explicit inverse); a rounding
+    residue below 0 (p = q) is returned as 0. Units: nats for ``base=None``, bits for
+    ``base=2``.
 
     Introduced in lecture 03 (KL divergence); used for mean-field fits in lecture 04.
 
@@ -328,10 +367,12 @@ def mvn_kl(mean_p, cov_p, mean_q, cov_q, base=None) -> float:
     mean_q = check.mean_vector(mean_q, k, "mean_q", "cov_q")
     ln_base = check.log_base(base)
     # tr(Σq⁻¹ Σp) = ‖Lq⁻¹ Lp‖²_F and the Mahalanobis term = ‖Lq⁻¹ (μq − μp)‖².
-    a = solve_triangular(chol_q, chol_p, lower=True)
-    b = solve_triangular(chol_q, mean_q - mean_p, lower=True)
-    kl = 0.5 * (np.sum(a * a) + b @ b - k) + half_log_det(chol_q) - half_log_det(chol_p)
-    return float(check.in_base(kl, ln_base))
+    with np.errstate(over="ignore"):  # a KL beyond the largest float is inf
+        a = solve_triangular(chol_q, chol_p, lower=True)
+        b = solve_triangular(chol_q, mean_q - mean_p, lower=True)
+        kl = 0.5 * (np.sum(a * a) + b @ b - k) + half_log_det(chol_q) - half_log_det(chol_p)
+    # KL ≥ 0 (Gibbs); for p = q the terms cancel only to rounding, e.g. -2e-16.
+    return float(check.in_base(check.nonnegative(kl), ln_base))
 
 
 # -- argument checks shared by the modules that take Gaussians ---------------------------------
@@ -357,6 +398,16 @@ def as_density(d, name: str, example: str):
     if not isinstance(d, Gaussian | Mixture):
         raise ValueError(f"{name} must be a Gaussian or a Mixture, e.g. {example}, but got {d!r}.")
     return d
+
+
+def spread(d) -> float:
+    """The standard deviation of a Gaussian or a Mixture as √var where the variance is a normal
+    float (so the digits are those of √var), else the exactly scaled :attr:`Mixture.std`.
+
+    Introduced in lecture 04 (Forward vs reverse KL), to scale the fits of a target.
+    """
+    var = d.var
+    return float(np.sqrt(var)) if 1e-300 < var < math.inf else float(d.std)
 
 
 def components(d) -> list[Gaussian]:

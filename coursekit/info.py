@@ -10,6 +10,10 @@ Conventions shared by every function here:
 * ``base=None`` gives nats (natural log, as in scipy), ``base=2`` bits; any base > 0 other than 1
   works.
 * 0 log 0 = 0 (by continuity), and a divergence is ``inf`` where q = 0 but p > 0.
+* Divergences are never negative: rounding can leave a sum like −1e-17 where the exact value is
+  0 (p = q), and since KL ≥ 0 and JS ≥ 0 hold for every pair of distributions (Gibbs'
+  inequality), such a result is returned as 0 (:func:`coursekit._validate.nonnegative`). No
+  result is −0.0.
 * Invalid input (negative, NaN or infinite entries, rows not summing to 1 within 1e-9, mismatched
   shapes, empty or scalar input, a bad base) raises ``ValueError`` saying what to fix.
 
@@ -49,7 +53,8 @@ def surprise(p, base=None):
     p = check.probability(p, "p")
     ln_base = check.log_base(base)
     with np.errstate(divide="ignore"):
-        return check.as_result(check.in_base(-np.log(p), ln_base))
+        # + 0.0 turns the -0.0 of -log 1 into 0.0.
+        return check.as_result(check.in_base(-np.log(p) + 0.0, ln_base))
 
 
 def entropy(p, base=None):
@@ -93,7 +98,9 @@ def cross_entropy(p, q, base=None):
     zero = q == 0
     if zero.any():
         terms[zero] = xlogy(p[zero], 0.0)
-    return check.as_result(check.in_base(-terms.sum(axis=-1), ln_base))
+    # Every term p log q is ≤ 0, so the sum is ≥ 0; + 0.0 turns the -0.0 of a certain outcome
+    # (p = q = one-hot) into 0.0.
+    return check.as_result(check.in_base(0.0 - terms.sum(axis=-1), ln_base))
 
 
 def kl_divergence(p, q, base=None):
@@ -101,7 +108,8 @@ def kl_divergence(p, q, base=None):
 
     .. math:: D_{KL}(P \| Q) = \sum_x p(x) \log \frac{p(x)}{q(x)} = H(P, Q) - H(P)
 
-    Non-negative, zero iff P = Q, not symmetric. ``inf`` if q = 0 where p > 0. Units: nats
+    Non-negative (a rounding residue below 0 is returned as 0), zero iff P = Q, not
+    symmetric. ``inf`` if q = 0 where p > 0. Units: nats
     for ``base=None``, bits for ``base=2``. Forward KL is KL(P‖Q) with P the target or data.
 
     Introduced in lecture 03 (KL divergence).
@@ -111,7 +119,8 @@ def kl_divergence(p, q, base=None):
     """
     p, q = _pair(p, q)
     ln_base = check.log_base(base)
-    return check.as_result(check.in_base(rel_entr(p, q).sum(axis=-1), ln_base))
+    kl = check.nonnegative(rel_entr(p, q).sum(axis=-1))
+    return check.as_result(check.in_base(kl, ln_base))
 
 
 def js_divergence(p, q, base=None):
@@ -120,7 +129,8 @@ def js_divergence(p, q, base=None):
     .. math:: JS(P, Q) = \tfrac12 D_{KL}(P \| M) + \tfrac12 D_{KL}(Q \| M),
               \qquad M = \tfrac12 (P + Q)
 
-    Always finite, symmetric, between 0 and log 2 (1 bit, reached by disjoint supports).
+    Always finite, symmetric, between 0 and log 2 (1 bit, reached by disjoint supports); a
+    rounding residue outside [0, log 2] is clipped to the bound.
     Units: nats for ``base=None``, bits for ``base=2``. Note that
     ``scipy.spatial.distance.jensenshannon`` returns the square root of this.
 
@@ -133,6 +143,8 @@ def js_divergence(p, q, base=None):
     ln_base = check.log_base(base)
     m = 0.5 * (p + q)
     js = 0.5 * (rel_entr(p, m).sum(axis=-1) + rel_entr(q, m).sum(axis=-1))
+    # 0 ≤ JS ≤ log 2 for all distributions; rounding may step over either bound by an ulp.
+    js = np.minimum(check.nonnegative(js), np.log(2.0))
     return check.as_result(check.in_base(js, ln_base))
 
 
@@ -159,7 +171,8 @@ def bernoulli_kl(p, q, base=None):
     .. math:: D_{KL}(p \| q) = p \log \frac{p}{q} + (1 - p) \log \frac{1 - p}{1 - q}
 
     ``p`` and ``q`` are P(heads) and broadcast against each other. ``inf`` where q is 0 or 1
-    but p is not. Units: nats for ``base=None``, bits for ``base=2``.
+    but p is not. Never negative (a rounding residue such as −1e-16 for q ≈ p is returned as
+    0). Units: nats for ``base=None``, bits for ``base=2``.
 
     Introduced in lecture 03 (KL divergence).
 
@@ -170,7 +183,8 @@ def bernoulli_kl(p, q, base=None):
     q = check.probability(q, "q")
     check.broadcast(p, q)
     ln_base = check.log_base(base)
-    return check.as_result(check.in_base(rel_entr(p, q) + rel_entr(1 - p, 1 - q), ln_base))
+    kl = check.nonnegative(rel_entr(p, q) + rel_entr(1 - p, 1 - q))
+    return check.as_result(check.in_base(kl, ln_base))
 
 
 def _pair(p, q):

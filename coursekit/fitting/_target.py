@@ -16,6 +16,12 @@ error below ~1e-8 nats with 37 nodes for a narrow q and a few hundred for a wide
 tests check the values against ``scipy.integrate.quad``; with more than two components the
 singularities are estimated pairwise, which can only add nodes.
 
+When the singularity is closer to the real axis than the finest trapezoid rule resolves
+(a < :data:`~coursekit.quadrature.FINEST_STRIP` ≈ 0.003: a wide q across the sharp bend of
+log p between narrow, well-separated modes, e.g. modes of width 0.01 at ±1 or of width 1 at
+±30), Gauss–Legendre panels graded towards the bend take over
+(:func:`coursekit.quadrature.normal_graded`); a few hundred nodes then reach ~1e-12.
+
 Introduced in lecture 04 (Forward vs reverse KL).
 """
 
@@ -23,8 +29,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from coursekit.gaussians import Gaussian, Mixture, as_density, as_gaussian, log_normaliser
-from coursekit.quadrature import Z_MAX, normal_trapezoid, trapezoid_level, weighted_sum
+from coursekit.gaussians import (
+    Gaussian,
+    Mixture,
+    as_density,
+    as_gaussian,
+    components,
+    log_normaliser,
+)
+from coursekit.quadrature import (
+    FINEST_STRIP,
+    Z_MAX,
+    mixture_singularities,
+    normal_graded,
+    normal_trapezoid,
+    trapezoid_level,
+    weighted_sum,
+)
+
+GRADED = -1
+"""The level :meth:`LogDensity.levels` gives a q that needs :func:`normal_graded`."""
 
 
 def as_model(q, name: str, example: str = "Gaussian(mean=0, std=1)") -> Gaussian:
@@ -35,6 +59,38 @@ def as_model(q, name: str, example: str = "Gaussian(mean=0, std=1)") -> Gaussian
     elif isinstance(q, Mixture):
         note = " The model q of a fit is a single Gaussian; the target p may be a Mixture."
     return as_gaussian(q, name, example, note)
+
+
+def standardised(target) -> tuple[float, Gaussian | Mixture]:
+    """A power of two c and the target in units of c (means and stds divided by c), with c = 1
+    and the target itself unless a component is narrower than 1e-100 or a mean or std
+    exceeds 1e100.
+
+    The reverse KL is unchanged by the change of units and an entropy shifts by log c. A
+    power of two divides exactly, so ordinary targets keep every digit, while 1/σ² of a
+    component 1e-200 wide (which overflows) becomes 1/(σ/c)² of order 1.
+    """
+    comps = components(as_density(target, "target", "Mixture.symmetric(2) or Gaussian(0, 1)"))
+    narrowest = min(c.std for c in comps)
+    largest = max(max(c.std, abs(c.mean)) for c in comps)
+    if narrowest >= 1e-100 and largest <= 1e100:
+        return 1.0, target
+    if largest / narrowest > 1e300:
+        raise ValueError(
+            f"The target's components span scales from {narrowest:.3g} (the narrowest std) "
+            f"to {largest:.3g}, a ratio beyond 1e300 that floating point cannot hold in one "
+            "computation. Drop the components that cannot matter at the scale you study."
+        )
+    unit = 2.0 ** round(np.log2(narrowest))
+    scaled = [Gaussian(c.mean / unit, c.std / unit) for c in comps]
+    if isinstance(target, Gaussian):
+        return unit, scaled[0]
+    return unit, Mixture(target.weights, scaled)
+
+
+def in_units(q: Gaussian, unit: float) -> Gaussian:
+    """``q`` with mean and std divided by ``unit`` (a power of two from :func:`standardised`)."""
+    return q if unit == 1.0 else Gaussian(q.mean / unit, q.std / unit)
 
 
 class LogDensity:
@@ -53,62 +109,57 @@ class LogDensity:
         keep = w > 0  # a component of weight 0 adds nothing to p
         self.mu = np.array([c.mean for c in target.components])[keep]
         self.sigma = np.array([c.std for c in target.components])[keep]
-        self.inv_var = 1.0 / self.sigma**2
+        with np.errstate(over="ignore", divide="ignore"):  # 1/σ² beyond the floats: 0 or inf
+            self.inv_var = 1.0 / self.sigma**2
         self.offset = np.log(w[keep]) - log_normaliser(np.log(self.sigma))
         self.singularities = self._singularities()
 
     def _singularities(self) -> np.ndarray:
-        """Complex points nearest the real axis where log p is singular (p = 0).
-
-        For two components p = e^{ℓ_j} (1 + e^{t}) with t = ℓ_k − ℓ_j = A x² + B x + C, so p = 0
-        where t = ±iπ. With more components this is a conservative guess (a third component
-        may keep p away from 0 there), which only costs extra nodes.
-        """
-        roots = []
-        k = len(self.mu)
-        for a in range(k):
-            for b in range(a + 1, k):
-                quad = 0.5 * (self.inv_var[a] - self.inv_var[b])
-                lin = self.mu[b] * self.inv_var[b] - self.mu[a] * self.inv_var[a]
-                const = (
-                    self.offset[b]
-                    - self.offset[a]
-                    - 0.5 * self.mu[b] ** 2 * self.inv_var[b]
-                    + 0.5 * self.mu[a] ** 2 * self.inv_var[a]
-                )
-                c = const - 1j * np.pi
-                if abs(quad) <= 1e-12 * max(abs(lin), 1e-300):
-                    if lin != 0:
-                        roots.append(-c / lin)
-                else:
-                    disc = np.sqrt(complex(lin * lin - 4 * quad * c))
-                    roots += [(-lin + disc) / (2 * quad), (-lin - disc) / (2 * quad)]
-        return np.array(roots, dtype=complex)
+        """Complex points nearest the real axis where log p is singular (p = 0); see
+        :func:`coursekit.quadrature.mixture_singularities`. Components 1e150 apart may give
+        non-finite points, which are dropped (such a bend is never inside a q that matters)."""
+        with np.errstate(all="ignore"):
+            found = mixture_singularities(self.mu, self.inv_var, self.offset)
+        return found[np.isfinite(found)]
 
     def levels(self, mean, std) -> np.ndarray:
         """For each q = N(mean, std²) (arrays), the trapezoid level whose spacing resolves
         log p: h = 0.5 / 2**level ≤ a / 3, with a the distance in z from the real axis to
-        the nearest singularity whose real part lies within the nodes' range."""
+        the nearest singularity whose real part lies within the nodes' range; :data:`GRADED`
+        where a is below :data:`~coursekit.quadrature.FINEST_STRIP`."""
         mean, std = np.broadcast_arrays(np.asarray(mean, float), np.asarray(std, float))
         if self.singularities.size == 0:
             return np.zeros(mean.shape, dtype=int)
         z = (self.singularities - mean[..., None]) / std[..., None]
         distance = np.where(np.abs(z.real) <= Z_MAX + 1, np.abs(z.imag), np.inf).min(axis=-1)
-        return trapezoid_level(distance)
+        return np.where(distance < FINEST_STRIP, GRADED, trapezoid_level(distance))
 
     def level(self, mean: float, std: float) -> int:
         """The trapezoid level for one q = N(mean, std²) (see :meth:`levels`)."""
         return int(self.levels(mean, std))
 
-    def __call__(self, x: np.ndarray, order: int = 0):
-        """log p(x) and, for order ≥ 1, its first (and for order 2, second) derivative.
+    def rule(self, mean: float, std: float, level: int | None = None):
+        """Nodes z and weights for E_q[f] (x = mean + std·z) that resolve log p: the trapezoid
+        rule of :meth:`level`, or :func:`normal_graded` around the nearby singularities."""
+        if level is None:
+            level = self.level(mean, std)
+        if level != GRADED:
+            return normal_trapezoid(level)
+        return normal_graded((self.singularities - mean) / std)
 
-        The components run along a new leading axis (reductions over a short leading axis
-        are much faster in numpy than over a short trailing one).
+    def __call__(self, x: np.ndarray, order: int = 0, origin=0.0):
+        """log p at ``origin + x`` and, for order ≥ 1, its first (and for order 2, second)
+        derivative.
+
+        The fits pass q's mean as ``origin`` and σz as ``x``: the distance to each component
+        is then (origin − μ_k) + σz, which keeps every digit of σz even when q is 1e-6 wide
+        and sits at 1 (forming origin + σz first would lose ten of them). The components run
+        along a new leading axis (reductions over a short leading axis are much faster in
+        numpy than over a short trailing one).
         """
-        shape = (-1,) + (1,) * np.ndim(x)
+        shape = (-1,) + (1,) * max(np.ndim(x), np.ndim(origin))
         mu, inv_var = self.mu.reshape(shape), self.inv_var.reshape(shape)
-        diff = x - mu
+        diff = (origin - mu) + x
         u = diff * inv_var  # (x − μ_k)/σ_k², minus the score of component k
         # log w_k + log N(x; μ_k, σ_k²) written out (offset = log w_k − log Z_k), since u and
         # diff serve the derivatives too.
@@ -131,5 +182,8 @@ class LogDensity:
 
 def expected_log_p(logp: LogDensity, mean: float, std: float) -> float:
     """E_q[log p(x)] for q = N(mean, std²), by the trapezoid rule (see the module docstring)."""
-    z, weights = normal_trapezoid(logp.level(mean, std))
-    return float(weighted_sum(logp(mean + std * z), weights))
+    z, weights = logp.rule(mean, std)
+    with np.errstate(over="ignore", invalid="ignore"):
+        log_p = logp(std * z, origin=mean)
+    # (x − μ_k)² overflows only where log p < −1e308: there log p is −inf, and so is E_q.
+    return float(weighted_sum(np.where(np.isnan(log_p), -np.inf, log_p), weights))

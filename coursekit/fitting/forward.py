@@ -11,8 +11,15 @@ from __future__ import annotations
 import numpy as np
 
 from coursekit import _validate as check
-from coursekit.fitting._target import LogDensity, as_model, expected_log_p
-from coursekit.gaussians import Gaussian, Mixture, gaussian_entropy, gaussian_kl, log_normaliser
+from coursekit.fitting._target import LogDensity, as_model, expected_log_p, standardised
+from coursekit.gaussians import (
+    Gaussian,
+    Mixture,
+    gaussian_entropy,
+    gaussian_kl,
+    log_normaliser,
+    spread,
+)
 
 __all__ = ["mixture_entropy", "fit_forward_kl", "forward_kl", "forward_kl_profile"]
 
@@ -33,6 +40,8 @@ def mixture_entropy(target, base=None) -> float:
     if isinstance(target, Gaussian):
         h = float(gaussian_entropy(target.std))
     else:
+        LogDensity(target)  # the message for a wrong target
+        unit, target = standardised(target)  # h(p) = h(p in units of c) + log c
         logp = LogDensity(target)
         weights = np.array(target.weights)
         h = -sum(
@@ -40,6 +49,8 @@ def mixture_entropy(target, base=None) -> float:
             for w, c in zip(weights, target.components, strict=True)
             if w > 0
         )
+        if unit != 1.0:
+            h += np.log(unit)
     return float(check.in_base(h, ln_base))
 
 
@@ -68,6 +79,10 @@ def fit_forward_kl(target) -> Gaussian:
             "the forward-KL fit to the data's empirical distribution."
         )
     mean = check.finite_scalar(mean, "target.mean")
+    if isinstance(target, Gaussian | Mixture):
+        # √var where the variance is an ordinary float; where it overflows or underflows
+        # (a spread beyond 1e154 or below 1e-154) the exact std.
+        return Gaussian(mean, spread(target))
     var = check.finite_scalar(var, "target.var")
     if var <= 0:
         raise ValueError(f"target.var must be greater than 0, but it is {var:g}.")
@@ -97,9 +112,13 @@ def forward_kl(target, q, base=None) -> float:
         return gaussian_kl(target, q, base=base)
     if not isinstance(target, Mixture):
         LogDensity(target)  # raises the message for a wrong target
-    # H(p, q) = −E_p[log q] depends on p only through its mean and variance.
-    cross = log_normaliser(np.log(q.std)) + (target.var + (target.mean - q.mean) ** 2) / (2 * q.var)
-    return float(check.in_base(cross - mixture_entropy(target), ln_base))
+    # H(p, q) = −E_p[log q] depends on p only through its mean and variance; written with
+    # ratios to σ_q, so no variance under- or overflows.
+    r, delta = spread(target) / q.std, (target.mean - q.mean) / q.std
+    cross = log_normaliser(np.log(q.std)) + 0.5 * (r * r + delta * delta)
+    # KL ≥ 0; H(p) comes from quadrature, so at q = p a residue of ~1e-16 may fall below 0.
+    kl = check.nonnegative(cross - mixture_entropy(target))
+    return float(check.in_base(kl, ln_base))
 
 
 def forward_kl_profile(target, means) -> tuple[np.ndarray, np.ndarray]:
@@ -112,9 +131,9 @@ def forward_kl_profile(target, means) -> tuple[np.ndarray, np.ndarray]:
     Introduced in lecture 04 (Forward vs reverse KL).
     """
     means = check.as_float_array(means, "means")
-    if not np.isfinite(means).all():
-        raise ValueError("means contains NaN or infinite values; pass finite numbers.")
+    if means.size == 0 or not np.isfinite(means).all():
+        raise ValueError("means must hold one or more finite numbers (the means μ of q).")
     fit = fit_forward_kl(target)
-    var = fit.var + (means - fit.mean) ** 2
-    std = np.sqrt(var)
-    return std, log_normaliser(np.log(std)) + 0.5 - mixture_entropy(target)
+    std = np.hypot(fit.std, means - fit.mean)  # √(Var_p + (E_p[x] − μ)²), no overflow
+    kl = check.nonnegative(log_normaliser(np.log(std)) + 0.5 - mixture_entropy(target))
+    return std, kl

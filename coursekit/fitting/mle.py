@@ -19,7 +19,8 @@ def fit_mle_gaussian(x) -> Gaussian:
     .. math:: \hat\mu = \frac1N \sum_i x_i, \qquad
               \hat\sigma^2 = \frac1N \sum_i (x_i - \hat\mu)^2
 
-    (divide by N, not N − 1). Maximising the likelihood is minimising the forward
+    (divide by N, not N − 1), computed in units of max |xᵢ| where the sums would overflow or
+    the squared deviations underflow. Maximising the likelihood is minimising the forward
     KL(p_D‖q) from the data's empirical distribution p_D, so this is the forward-KL fit to the
     data (compare :func:`fit_forward_kl`, moment matching).
 
@@ -29,13 +30,27 @@ def fit_mle_gaussian(x) -> Gaussian:
     Gaussian(mean=3, std=1.4142135623730951)
     """
     x = _observations(x)
-    if x.size < 2 or np.ptp(x) == 0:
+    if x.size < 2 or x.min() == x.max():
         raise ValueError(
             f"All {x.size} values of x are equal ({x[0]:g}), so the maximum-likelihood std "
             "is 0 and the Gaussian degenerates (its likelihood grows without bound). Pass at "
             "least two different observations."
         )
-    return Gaussian(float(x.mean()), float(x.std()))
+    with np.errstate(over="ignore", under="ignore"):
+        mean, std = float(x.mean()), float(x.std())
+    if not (np.isfinite(mean) and 1e-150 < std < 1e150):
+        # Values near the largest float overflow the sum, and a spread below 1e-154 has a
+        # squared deviation that underflows: redo both in units of the largest |x|.
+        scale = float(np.abs(x).max())
+        y = x / scale
+        mean = scale * float(y.mean())
+        std = scale * float(np.sqrt(np.mean((y - y.mean()) ** 2)))
+    if std == 0:  # distinct values closer than the float spacing allows around their mean
+        raise ValueError(
+            f"The values of x differ by less than the rounding of their mean {mean:g}, so "
+            "their spread cannot be computed. Subtract a constant (e.g. x - x[0]) first."
+        )
+    return Gaussian(mean, std)
 
 
 def mean_nll(x, q, base=None) -> float:

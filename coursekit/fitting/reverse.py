@@ -15,12 +15,35 @@ import numpy as np
 from scipy.optimize import minimize
 
 from coursekit import _validate as check
-from coursekit.fitting._target import LogDensity, as_model, expected_log_p
+from coursekit.fitting._target import (
+    GRADED,
+    LogDensity,
+    as_model,
+    expected_log_p,
+    in_units,
+    standardised,
+)
 from coursekit.fitting.forward import fit_forward_kl
-from coursekit.gaussians import Gaussian, gaussian_entropy, gaussian_kl, log_normaliser
+from coursekit.gaussians import Gaussian, gaussian_entropy, gaussian_kl, log_normaliser, spread
 from coursekit.quadrature import normal_trapezoid, weighted_sum
 
 __all__ = ["reverse_kl", "fit_reverse_kl", "reverse_kl_optima", "reverse_kl_profile"]
+
+
+MAX_SPREAD_RATIO = 1e12
+"""The largest ratio of a target's std to its narrowest component's std that
+:func:`fit_reverse_kl` accepts; beyond it the optimisation is no longer reliable in float64."""
+
+
+def _check_spread(logp: LogDensity, target) -> None:
+    ratio = spread(target) / float(logp.sigma.min())
+    if ratio > MAX_SPREAD_RATIO:
+        raise ValueError(
+            f"The target spreads over {ratio:.3g} times the std of its narrowest component "
+            f"(at most {MAX_SPREAD_RATIO:.0e} is supported): its reverse KL then spans more "
+            "orders of magnitude than a float can resolve, so no fit would be reliable. A mode "
+            "more than ~40 stds from the others has its own component as its reverse-KL fit."
+        )
 
 
 def reverse_kl(q, target, base=None) -> float:
@@ -42,9 +65,13 @@ def reverse_kl(q, target, base=None) -> float:
     ln_base = check.log_base(base)
     if isinstance(target, Gaussian):
         return gaussian_kl(q, target, base=base)
+    unit, target = standardised(target)
+    q = in_units(q, unit)
     logp = LogDensity(target)
     kl = -float(gaussian_entropy(q.std)) - expected_log_p(logp, q.mean, q.std)
-    return float(check.in_base(kl, ln_base))
+    # KL ≥ 0; where q matches a mixture whose other components are negligible the computed
+    # value may fall below 0 by rounding.
+    return float(check.in_base(check.nonnegative(kl), ln_base))
 
 
 def _entropy(log_std):
@@ -61,12 +88,12 @@ def _reverse_kl_terms(logp: LogDensity, mean: float, log_std: float, order: int 
     E[g''], E[g'' σz], E[g'' σ²z² + g' σz] (g = log p).
     """
     std = float(np.exp(log_std))
-    z, weights = normal_trapezoid(logp.level(mean, std))
-    x = mean + std * z
+    z, weights = logp.rule(mean, std)
+    sz = std * z
     if order == 1:
-        log_p, g1 = logp(x, 1)
+        log_p, g1 = logp(sz, 1, mean)
     else:
-        log_p, g1, g2 = logp(x, 2)
+        log_p, g1, g2 = logp(sz, 2, mean)
     kl = -_entropy(log_std) - weighted_sum(log_p, weights)
     wg1 = weights * g1
     grad = np.array([-wg1.sum(), -1.0 - std * weighted_sum(wg1, z)])
@@ -94,7 +121,7 @@ class _Scaled:
     def __init__(self, logp: LogDensity, target):
         self.logp = logp
         self.centre = float(target.mean)
-        self.scale = float(np.sqrt(target.var))
+        self.scale = spread(target)
         self.lower = np.array(
             [
                 (logp.mu.min() - self.centre) / self.scale - 30,
@@ -140,7 +167,14 @@ def _eigen2(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if b == 0:
         vectors = np.eye(2) if a <= c else np.array([[0.0, 1.0], [1.0, 0.0]])
     else:
-        v = np.array([b, values[0] - a])
+        # (b, λ − a) and (λ − c, b) are both eigenvectors for λ = values[0]. Where a < c and
+        # |b| ≪ c − a, λ − a = (c − a)/2 − radius cancels to rounding noise as large as b
+        # itself, which would couple μ and σ at random (a symmetric fit at μ = 0 was thrown
+        # onto a mode); (λ − c, b) has no cancellation there.
+        if a > c or abs(b) > 1e-4 * (c - a):
+            v = np.array([b, values[0] - a])
+        else:
+            v = np.array([values[0] - c, b])
         v /= np.hypot(*v)
         vectors = np.array([[v[0], -v[1]], [v[1], v[0]]])
     return values, vectors
@@ -226,6 +260,11 @@ def fit_reverse_kl(target, init: Gaussian) -> Gaussian:
     init = as_model(init, "init", "Gaussian(mean=2, std=1)")
     if isinstance(target, Gaussian):
         return target
+    unit, scaled = standardised(target)
+    if unit != 1.0:  # a target beyond 1e±100: fit in units of its narrowest component
+        q = fit_reverse_kl(scaled, in_units(init, unit))
+        return Gaussian(q.mean * unit, q.std * unit)
+    _check_spread(logp, target)
     objective = _Scaled(logp, target)
     return objective.to_gaussian(_minimise(objective, objective.to_theta(init)))
 
@@ -262,7 +301,7 @@ def reverse_kl_optima(target, inits=None, tol: float = 1e-4) -> list[Gaussian]:
     tol = check.finite_scalar(tol, "tol")
     if tol <= 0:
         raise ValueError(f"tol must be greater than 0, but got {tol:g}.")
-    scale = float(np.sqrt(target.var))
+    scale = spread(target)
     optima: list[Gaussian] = []
     for i, init in enumerate(inits):
         q = fit_reverse_kl(target, as_model(init, f"inits[{i}]"))
@@ -275,11 +314,16 @@ def reverse_kl_optima(target, inits=None, tol: float = 1e-4) -> list[Gaussian]:
 
 
 def _by_level(logp: LogDensity, mu: np.ndarray, std: np.ndarray):
-    """Group rows by the trapezoid level they need: yields (row indices, z, weights)."""
+    """Group rows by the trapezoid level they need: yields (row indices, z, weights); a row
+    that needs a graded rule of its own comes alone."""
     levels = logp.levels(mu, std)
     for level in np.unique(levels):
         rows = np.flatnonzero(levels == level)
-        yield (rows, *normal_trapezoid(int(level)))
+        if level == GRADED:
+            for row in rows:
+                yield (rows[rows == row], *logp.rule(mu[row], std[row], GRADED))
+        else:
+            yield (rows, *normal_trapezoid(int(level)))
 
 
 def _best_log_std(logp: LogDensity, mu: np.ndarray, s: np.ndarray) -> np.ndarray:
@@ -287,21 +331,27 @@ def _best_log_std(logp: LogDensity, mu: np.ndarray, s: np.ndarray) -> np.ndarray
 
     Newton's method on ∂KL/∂log σ, all means at once (grouped by the quadrature level they
     need), with steps capped at 1 (and a plain downhill step where the KL is not convex in
-    log σ); rows stop once their step is < 1e-10.
+    log σ); a row whose gradient changes sign has stepped over a minimum, so its cap is
+    halved (a Newton step from the convex side can land where the KL is concave and the
+    downhill step throw it back, forever); rows stop once their step is < 1e-10.
     """
     s = s.copy()
     active = np.arange(mu.size)
-    for _ in range(50):
+    cap, last = np.ones(mu.size), np.zeros(mu.size)
+    for _ in range(60):
         step = np.empty(active.size)
         for rows, z, weights in _by_level(logp, mu[active], np.exp(s[active])):
             i = active[rows]
             std = np.exp(s[i])
             sz = std[:, None] * z
-            _, g1, g2 = logp(mu[i, None] + sz, 2)
+            _, g1, g2 = logp(sz, 2, mu[i, None])
             grad = -1.0 - weighted_sum(g1 * sz, weights)
             curv = -weighted_sum(g2 * sz * sz + g1 * sz, weights)
+            cap[i] = np.where(grad * last[i] < 0, 0.5 * cap[i], cap[i])
+            last[i] = grad
             newton = -grad / np.where(curv > 0, curv, 1.0)
-            step[rows] = np.clip(np.where(curv > 0, newton, -np.sign(grad)), -1.0, 1.0)
+            direction = np.where(curv > 0, newton, -np.sign(grad))
+            step[rows] = np.clip(direction, -cap[i], cap[i])
         s[active] += step
         active = active[np.abs(step) >= 1e-10]
         if active.size == 0:
@@ -314,7 +364,7 @@ def _kl_rows(logp: LogDensity, mu: np.ndarray, s: np.ndarray) -> np.ndarray:
     kl = np.empty(mu.size)
     for rows, z, weights in _by_level(logp, mu, np.exp(s)):
         std = np.exp(s[rows])
-        log_p = logp(mu[rows, None] + std[:, None] * z)
+        log_p = logp(std[:, None] * z, origin=mu[rows, None])
         kl[rows] = -_entropy(s[rows]) - weighted_sum(log_p, weights)
     return kl
 
@@ -331,13 +381,17 @@ def reverse_kl_profile(target, means) -> tuple[np.ndarray, np.ndarray]:
 
     Introduced in lecture 04 (Forward vs reverse KL).
     """
-    logp = LogDensity(target)
+    LogDensity(target)  # the message for a wrong target
     means = check.as_float_array(means, "means")
     if means.size == 0 or not np.isfinite(means).all():
         raise ValueError("means must hold one or more finite numbers (the means μ of q).")
-    mu = means.ravel()
+    unit, target = standardised(target)
+    logp = LogDensity(target)
+    _check_spread(logp, target)
+    mu = means.ravel() / unit
     narrow = np.full(mu.shape, np.log(float(logp.sigma.min())))
-    wide = np.full(mu.shape, 0.5 * np.log(target.var))
+    var = target.var
+    wide = np.full(mu.shape, 0.5 * np.log(var) if 1e-300 < var < np.inf else np.log(spread(target)))
     best_s, best_kl = None, None
     for start in (narrow, wide):
         s = _best_log_std(logp, mu, start)
@@ -347,4 +401,4 @@ def reverse_kl_profile(target, means) -> tuple[np.ndarray, np.ndarray]:
         else:
             better = kl < best_kl
             best_s, best_kl = np.where(better, s, best_s), np.where(better, kl, best_kl)
-    return np.exp(best_s).reshape(means.shape), best_kl.reshape(means.shape)
+    return unit * np.exp(best_s).reshape(means.shape), best_kl.reshape(means.shape)
