@@ -155,6 +155,7 @@ async def run_submission(
     """Run one submission's cells in a fresh sandbox; what happened, as a :class:`Run`."""
     run = Run()
     read_fd, write_fd = os.pipe()
+    owned = [read_fd, write_fd]  # descriptors to close if something fails
     scratch = None
     group = None
     try:
@@ -164,6 +165,7 @@ async def run_submission(
         pycache = str(settings.cache / "pycache")
         if settings.sandboxed:
             notebook_fd = os.memfd_create("notebook")
+            owned.append(notebook_fd)
             os.write(notebook_fd, notebook)
             os.lseek(notebook_fd, 0, os.SEEK_SET)
             fds = (write_fd, notebook_fd)
@@ -204,7 +206,7 @@ async def run_submission(
         )
         for fd in fds:
             os.close(fd)
-        write_fd = -1
+            owned.remove(fd)
         header = {
             "channel": fds[0],
             "lecture": lecture,
@@ -217,8 +219,8 @@ async def run_submission(
         feeding = asyncio.ensure_future(_feed(process, payload))
         errors = asyncio.ensure_future(_tail(process.stderr))
         try:
+            owned.remove(read_fd)  # _read_channel closes it
             await _read_channel(read_fd, reader)
-            read_fd = -1
             if not run.ended:  # the runner ended (or said so): give it a moment to exit
                 try:
                     await asyncio.wait_for(process.wait(), 2)
@@ -233,16 +235,18 @@ async def run_submission(
             except TimeoutError:
                 pass
             feeding.cancel()
-            run.stderr = await errors
+            try:  # a process that escaped (possible only without a sandbox) may hold stderr
+                run.stderr = await asyncio.wait_for(errors, 5)
+            except TimeoutError:
+                pass
         if reader.ready_at is not None:
             run.runtime = time.monotonic() - reader.ready_at
         if not run.ended:
             run.ended = "done" if run.done else ("fatal" if run.fatal else "died")
         return run
     finally:
-        for fd in (read_fd, write_fd):
-            if fd >= 0:
-                os.close(fd)
+        for fd in owned:
+            os.close(fd)
         if group is not None:
             group.close()
         if scratch is not None:
