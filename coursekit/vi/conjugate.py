@@ -39,20 +39,40 @@ class ConjugateGaussian:
         self.prior_std = check.positive_scalar(prior_std, "prior_std")
         self.noise_std = check.positive_scalar(noise_std, "noise_std")
         self.prior = Gaussian(0.0, self.prior_std)
+        # Between 1e-100 and 1e100 the textbook formulas (with σ², 1/σ²) cannot over- or
+        # underflow; outside, everything is written with ratios of standard deviations.
+        self._ordinary = all(1e-100 <= v <= 1e100 for v in (self.prior_std, self.noise_std))
 
     def __repr__(self) -> str:
         return f"ConjugateGaussian(prior_std={self.prior_std:g}, noise_std={self.noise_std:g})"
 
     @property
     def posterior_precision(self) -> float:
-        """λ₀ + λ = 1/σ₀² + 1/σ², the curvature −d² log p(x, z)/dz² (the same for every x)."""
-        return 1.0 / self.prior_std**2 + 1.0 / self.noise_std**2
+        """λ₀ + λ = 1/σ₀² + 1/σ², the curvature −d² log p(x, z)/dz² (the same for every x);
+        ``inf`` if it exceeds the largest float (σ₀ or σ below 1e-154)."""
+        if self._ordinary:
+            return 1.0 / self.prior_std**2 + 1.0 / self.noise_std**2
+        a, b = 1.0 / self.prior_std, 1.0 / self.noise_std
+        return a * a + b * b
 
     def posterior(self, x) -> Gaussian:
-        r"""The exact posterior p(z | x) = N(λx/(λ₀ + λ), 1/(λ₀ + λ))."""
+        r"""The exact posterior p(z | x) = N(λx/(λ₀ + λ), 1/(λ₀ + λ)).
+
+        Equivalently mean x σ₀²/(σ₀² + σ²) and std σ₀σ/√(σ₀² + σ²), the form used when σ₀
+        or σ lies outside [1e-100, 1e100], so the posterior is right for any σ₀, σ > 0.
+        """
         x = check.finite_scalar(x, "x")
-        precision = self.posterior_precision
-        return Gaussian(x / self.noise_std**2 / precision, np.sqrt(1.0 / precision))
+        if self._ordinary:
+            precision = self.posterior_precision
+            return Gaussian(x / self.noise_std**2 / precision, np.sqrt(1.0 / precision))
+        small, large = sorted((self.prior_std, self.noise_std))
+        ratio = small / large
+        std = small / np.sqrt(1.0 + ratio * ratio)
+        if self.prior_std >= self.noise_std:  # x σ₀²/(σ₀² + σ²) = x / (1 + (σ/σ₀)²)
+            mean = x / (1.0 + ratio * ratio)
+        else:  # = x ρ² / (1 + ρ²) with ρ = σ₀/σ
+            mean = x * ratio * ratio / (1.0 + ratio * ratio)
+        return Gaussian(mean, std)
 
     def log_evidence(self, x) -> float:
         r"""log p(x) = log N(x; 0, σ₀² + σ²) in nats (the marginal likelihood)."""
@@ -63,23 +83,33 @@ class ConjugateGaussian:
         r"""log p(x, z) = log N(z; 0, σ₀²) + log N(x; z, σ²), elementwise over ``z``."""
         x = check.finite_scalar(x, "x")
         z = check.as_float_array(z, "z")
-        out = normal_logpdf(z, 0.0, self.prior_std) + normal_logpdf(x, z, self.noise_std)
+        with np.errstate(over="ignore"):  # a square beyond 1e308: log p = −inf
+            out = normal_logpdf(z, 0.0, self.prior_std) + normal_logpdf(x, z, self.noise_std)
         return check.as_result(out)
 
     def grad_log_joint(self, z, x):
         r"""d log p(x, z)/dz = −z/σ₀² + (x − z)/σ², elementwise over ``z``."""
         x = check.finite_scalar(x, "x")
         z = check.as_float_array(z, "z")
-        return check.as_result(-z / self.prior_std**2 + (x - z) / self.noise_std**2)
+        if self._ordinary:
+            with np.errstate(over="ignore"):
+                return check.as_result(-z / self.prior_std**2 + (x - z) / self.noise_std**2)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = (
+                -(z / self.prior_std) / self.prior_std + ((x - z) / self.noise_std) / self.noise_std
+            )
+        return check.as_result(out)
 
     def reconstruction(self, x, q: Gaussian) -> float:
-        r"""E_q[log p(x | z)] = −½ log(2πσ²) − ((x − μ)² + s²)/(2σ²) for q = N(μ, s²), nats."""
+        r"""E_q[log p(x | z)] = −½ log(2πσ²) − ((x − μ)² + s²)/(2σ²) for q = N(μ, s²), nats.
+
+        Computed as −½ log(2πσ²) − ½ [((x − μ)/σ)² + (s/σ)²], which forms no σ², so it is right
+        for tiny or huge σ (and −inf only where the true value is below −1e308).
+        """
         x = check.finite_scalar(x, "x")
         q = q_gaussian(q)
-        b = self.noise_std**2
-        return float(
-            -log_normaliser(np.log(self.noise_std)) - ((x - q.mean) ** 2 + q.var) / (2 * b)
-        )
+        d, r = (x - q.mean) / self.noise_std, q.std / self.noise_std
+        return float(-log_normaliser(np.log(self.noise_std)) - 0.5 * (d * d + r * r))
 
     def kl_to_prior(self, q: Gaussian) -> float:
         r"""KL(q‖p(z)) with p(z) = N(0, σ₀²), in closed form (nats)."""
@@ -103,12 +133,16 @@ class ConjugateGaussian:
 
         .. math:: \partial_\mu \mathrm{ELBO} = \frac{x - \mu}{\sigma^2} - \frac{\mu}{\sigma_0^2},
                   \qquad \partial_{\log s} \mathrm{ELBO} = 1 - s^2 (\lambda_0 + \lambda)
+
+        (written with ratios of standard deviations, so tiny or huge σ₀, σ, s do not overflow).
         """
         x = check.finite_scalar(x, "x")
         q = q_gaussian(q)
+        a, b = q.std / self.prior_std, q.std / self.noise_std
         return np.array(
             [
-                (x - q.mean) / self.noise_std**2 - q.mean / self.prior_std**2,
-                1.0 - q.var * self.posterior_precision,
+                ((x - q.mean) / self.noise_std) / self.noise_std
+                - (q.mean / self.prior_std) / self.prior_std,
+                1.0 - (a * a + b * b),
             ]
         )

@@ -53,16 +53,22 @@ class GridPosterior(NamedTuple):
 class LogisticRegression2D:
     r"""Bayesian logistic regression with an intercept and a slope: the lecture's 2-D posterior.
 
-    Data (x_i, y_i), i = 1…N, y_i ∈ {0, 1}; latent z = (w₀, w₁) with prior N(0, s² I) and
+    Data (x_i, y_i), i = 1…N, y_i ∈ {0, 1}; the latent variable z is the weight vector
+    w = (w₀, w₁), with prior N(0, σ₀² I) (σ₀ = ``prior_std``), and with η_i = w₀ + w₁ x_i
 
-    .. math:: p(y_i = 1 \mid x_i, z) = \sigma(w_0 + w_1 x_i), \qquad
-              \log p(D, z) = \sum_i \big[y_i \eta_i - \log(1 + e^{\eta_i})\big]
-              - \frac{\lVert z\rVert^2}{2 s^2} - \log(2\pi s^2),\quad \eta_i = w_0 + w_1 x_i.
+    .. math:: p(y_i = 1 \mid x_i, w) = \mathrm{sigm}(\eta_i), \qquad
+              \log p(D, w) = \sum_i \big[y_i \eta_i - \log(1 + e^{\eta_i})\big]
+              - \frac{\lVert w\rVert^2}{2 \sigma_0^2} - \log(2\pi \sigma_0^2),
+
+    where sigm(η) = 1/(1 + e^{−η}) is the logistic function. As in the lecture, σ stands for
+    standard deviations only (σ₀ for the prior's) and s for those of q; sigm is often written
+    σ(η) elsewhere.
 
     The default data set: N = 24 points, x_i ~ N(2, 1) and y_i drawn with true weights
-    (−2.5, 1.5), seed 2; prior std s = 2. Its posterior is non-Gaussian (no closed form) and
-    strongly correlated (ρ ≈ −0.86, because the x_i are not centred): the mean-field q is
-    visibly too narrow. Pass ``x``, ``y`` to use your own data.
+    (−2.5, 1.5), seed 2; prior std σ₀ = 2. Its posterior is non-Gaussian (no closed form) and
+    strongly correlated (ρ ≈ −0.92, −0.9226 from :meth:`grid_posterior`, because the x_i sit
+    around 2, not 0): the mean-field q is visibly too narrow. Pass ``x``, ``y`` to use your
+    own data.
 
     Introduced in lecture 06 (Variational inference).
     """
@@ -106,20 +112,21 @@ class LogisticRegression2D:
         return z
 
     def log_joint(self, z):
-        """log p(D, z) in nats, vectorised over z of shape (..., 2); returns shape (...)."""
+        """log p(D, w) in nats, vectorised over w of shape (..., 2); returns shape (...)."""
         z = self._z(z)
         eta = z @ self.design.T
         likelihood = np.sum(self.y * eta - np.logaddexp(0.0, eta), axis=-1)
         return likelihood + np.sum(normal_logpdf(z, 0.0, self.prior_std), axis=-1)
 
     def grad_log_joint(self, z):
-        r"""∇_z log p(D, z) = Σ_i (y_i − σ(η_i)) (1, x_i) − z/s², shape (..., 2)."""
+        r"""∇_w log p(D, w) = Σ_i (y_i − sigm(η_i)) (1, x_i) − w/σ₀², shape (..., 2)."""
         z = self._z(z)
         eta = z @ self.design.T
         return (self.y - expit(eta)) @ self.design - z / self.prior_std**2
 
     def hessian_log_joint(self, z) -> np.ndarray:
-        r"""∇²_z log p(D, z) = −Σ_i σ(η_i)(1 − σ(η_i)) (1, x_i)ᵀ(1, x_i) − I/s² for one z."""
+        r"""∇²_w log p(D, w) = −Σ_i sigm(η_i)(1 − sigm(η_i)) (1, x_i)ᵀ(1, x_i) − I/σ₀² for
+        one w."""
         z = self._z(z)
         p = expit(self.design @ z)
         return -(self.design.T * (p * (1 - p))) @ self.design - np.eye(2) / self.prior_std**2

@@ -5,13 +5,14 @@ Introduced in lecture 06 (Variational inference).
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import NamedTuple
 
 import numpy as np
 
 from coursekit import _validate as check
 from coursekit.gaussians import Gaussian, half_log_det, log_normaliser
-from coursekit.quadrature import normal_hermite
+from coursekit.quadrature import MAX_HERMITE_NODES, normal_hermite
 from coursekit.vi._checks import function_of_z, mean_and_cholesky, q_gaussian
 
 __all__ = [
@@ -95,7 +96,13 @@ def _score_terms(log_joint, q: Gaussian, eps: np.ndarray) -> np.ndarray:
 def _estimate(terms, f, q, n, rng) -> GradientEstimate:
     """Average the single-sample ``terms(f, q, ε)`` over n draws ε ~ N(0, 1)."""
     q = q_gaussian(q)
-    eps = check.rng(rng).standard_normal(check.count(n))
+    n = check.count(n)
+    if n < 1:
+        raise ValueError(
+            "n must be at least 1: an estimate averages n single-sample gradients, and the "
+            "average of none is undefined. Use n=1 for one sample, more for less noise."
+        )
+    eps = check.rng(rng).standard_normal(n)
     samples = terms(f, q, eps)
     return GradientEstimate(samples.mean(axis=0), samples)
 
@@ -110,7 +117,7 @@ def reparam_gradient(grad_log_joint, q: Gaussian, n: int, rng) -> GradientEstima
               \partial_{\log\sigma} \approx \frac1n \sum_s g(z_s)\,\sigma\varepsilon_s + 1
 
     It uses the *gradient* of the log joint. Unbiased; typically far lower variance than
-    :func:`score_gradient`. Returns a :class:`GradientEstimate`.
+    :func:`score_gradient`. ``n`` ≥ 1. Returns a :class:`GradientEstimate`.
 
     Introduced in lecture 06 (Variational inference).
     """
@@ -128,7 +135,7 @@ def score_gradient(log_joint, q: Gaussian, n: int, rng) -> GradientEstimate:
               \partial_{\log\sigma} \approx \frac1n \sum_s f(z_s)\,(\varepsilon_s^2 - 1) + 1
 
     Unbiased, and works for non-differentiable models, but its variance grows with the size of
-    f (no baseline is subtracted here). Returns a :class:`GradientEstimate`.
+    f (no baseline is subtracted here). ``n`` ≥ 1. Returns a :class:`GradientEstimate`.
 
     Introduced in lecture 06 (Variational inference).
     """
@@ -143,20 +150,66 @@ def gradient_moments(log_joint, grad_log_joint, q: Gaussian, method: str, nodes:
     :func:`score_gradient`). The moments E[t] and E[t tᵀ] of the single-sample term t(ε) are
     integrals against N(ε; 0, 1), computed with ``nodes``-point Gauss–Hermite quadrature, which
     is exact when t is a polynomial of degree < ``nodes`` (as for :class:`ConjugateGaussian`)
-    and very accurate for smooth models. The estimate from n samples has covariance cov / n.
-    Both methods have the same mean, the exact ∇ELBO.
+    and very accurate for smooth models. The result is checked against the rule with twice the
+    nodes: where they differ by more than 1e-9 (relative), the number of nodes is doubled
+    until two rules agree (at most 256 nodes), so too few ``nodes`` (even 1, which sees only
+    ε = 0 and reports no variance at all) give the right moments, not silently wrong ones; a
+    model so rough that 256 nodes do not settle it raises ValueError. The estimate from n
+    samples has covariance cov / n. Both methods have the same mean, the exact ∇ELBO.
 
     Introduced in lecture 06 (Variational inference).
     """
     q = q_gaussian(q)
-    nodes = check.count(nodes, "nodes")
-    eps, weights = normal_hermite(nodes)
     if method == "reparam":
-        terms = _reparam_terms(function_of_z(grad_log_joint, "grad_log_joint"), q, eps)
+        terms, f = _reparam_terms, function_of_z(grad_log_joint, "grad_log_joint")
     elif method == "score":
-        terms = _score_terms(function_of_z(log_joint, "log_joint"), q, eps)
+        terms, f = _score_terms, function_of_z(log_joint, "log_joint")
     else:
         raise ValueError(f"method must be 'reparam' or 'score', but got {method!r}.")
-    mean = weights @ terms
-    centred = terms - mean
-    return GradientMoments(mean, (centred * weights[:, None]).T @ centred)
+    nodes = _nodes(nodes)
+
+    def moments(n: int) -> GradientMoments:
+        eps, weights = normal_hermite(n)
+        t = terms(f, q, eps)
+        mean = weights @ t
+        centred = t - mean
+        return GradientMoments(mean, (centred * weights[:, None]).T @ centred)
+
+    def change(a: GradientMoments, b: GradientMoments) -> float:
+        diff = max(np.abs(a.mean - b.mean).max(), np.abs(a.cov - b.cov).max())
+        return diff / max(1.0, np.abs(b.mean).max(), np.abs(b.cov).max())
+
+    return converged(moments, change, nodes, MAX_HERMITE_NODES, 1e-9, "gradient moments")
+
+
+def _nodes(nodes) -> int:
+    if isinstance(nodes, bool) or not isinstance(nodes, Integral):
+        raise ValueError(f"nodes must be an integer from 1 to 256, but got {nodes!r}.")
+    if not 1 <= nodes <= MAX_HERMITE_NODES:
+        raise ValueError(
+            f"nodes must be from 1 to {MAX_HERMITE_NODES} (Gauss–Hermite nodes), but got "
+            f"{nodes}. The default is accurate for smooth models; too few nodes are raised "
+            "automatically."
+        )
+    return int(nodes)
+
+
+def converged(rule, change, nodes: int, most: int, tol: float, what: str):
+    """``rule(nodes)``, checked against ``rule(2 nodes)``: return the first result that differs
+    from the next finer rule's by at most ``tol`` (``change`` measures the relative difference),
+    doubling the nodes up to ``most``; raise ValueError if no two rules agree.
+
+    Introduced in lecture 06 (Variational inference).
+    """
+    value = rule(nodes)
+    while nodes < most:
+        finer_nodes = min(2 * nodes, most)
+        finer = rule(finer_nodes)
+        if change(value, finer) <= tol:
+            return value
+        nodes, value = finer_nodes, finer
+    raise ValueError(
+        f"The {what} did not settle: Gauss–Hermite rules up to {most} nodes still disagree "
+        "(the integrand is not smooth, or q is far wider than the region where log p is "
+        "well behaved). Estimate them by Monte Carlo instead."
+    )
