@@ -13,6 +13,8 @@ Usage in a notebook::
 
 from __future__ import annotations
 
+import colorsys
+import functools
 import io
 
 import matplotlib as mpl
@@ -44,6 +46,73 @@ KL_COLOR = PALETTE["purple"]  #: a KL divergence: the surprise paid on top of th
 SAVED_COLOR = PALETTE["green"]  #: surprise saved: the negative parts of a KL integrand
 GREY = PALETTE["grey"]  #: reference lines, paths and secondary labels
 INK = "#333333"  #: dark lines that are not a distribution (an integrand, a bound)
+
+#: The least contrast ratio of text against the white figure background: WCAG 2 level AA for
+#: normal text (https://www.w3.org/TR/WCAG21/#contrast-minimum).
+TEXT_CONTRAST = 4.5
+#: The contrast that :func:`text_color` aims at: a little above AA, so that anti-aliasing and the
+#: book's 64-colour frames do not take a text below it.
+_TEXT_TARGET = 4.6
+
+
+def relative_luminance(color) -> float:
+    """WCAG 2 relative luminance of a colour (any matplotlib colour), 0 for black, 1 for white.
+
+    L = 0.2126 R + 0.7152 G + 0.0722 B with each sRGB channel c linearised as c/12.92 for
+    c ≤ 0.04045, ((c + 0.055)/1.055)^2.4 above.
+    """
+    channels = np.asarray(mpl.colors.to_rgb(color), dtype=float)
+    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    return float(linear @ np.array([0.2126, 0.7152, 0.0722]))
+
+
+def contrast_ratio(color, background="white") -> float:
+    """WCAG 2 contrast ratio (L_light + 0.05)/(L_dark + 0.05), from 1 (none) to 21.
+
+    >>> round(contrast_ratio("#E69F00"), 2), round(contrast_ratio("#0072B2"), 2)
+    (2.25, 5.19)
+    """
+    a, b = sorted((relative_luminance(color), relative_luminance(background)))
+    return (b + 0.05) / (a + 0.05)
+
+
+@functools.cache
+def _text_shade(color: str) -> str:
+    if contrast_ratio(color) >= _TEXT_TARGET:
+        return color
+    hue, lightness, saturation = colorsys.rgb_to_hls(*mpl.colors.to_rgb(color))
+    low, high = 0.0, lightness  # darker only: the largest lightness that reaches the target
+    for _ in range(40):
+        middle = (low + high) / 2
+        if contrast_ratio(colorsys.hls_to_rgb(hue, middle, saturation)) >= _TEXT_TARGET:
+            low = middle
+        else:
+            high = middle
+    shade = mpl.colors.to_hex(colorsys.hls_to_rgb(hue, low, saturation)).upper()
+    while contrast_ratio(shade) < _TEXT_TARGET:  # rounding to 8 bits may lighten it a little
+        low -= 0.002
+        shade = mpl.colors.to_hex(colorsys.hls_to_rgb(hue, low, saturation)).upper()
+    return shade
+
+
+def text_color(color) -> str:
+    """The colour to write text in for a line or fill drawn in ``color``: the same hue, darkened
+    (lower HLS lightness, same saturation) just enough to be read on white (contrast ≥ 4.6:1,
+    above WCAG AA's 4.5:1). Colours that already reach it are returned unchanged.
+
+    Lines and fills keep the Okabe-Ito palette; every coloured text of a figure goes through
+    this function (the shades of the palette are in :data:`TEXT_PALETTE`).
+
+    >>> text_color(Q_COLOR), text_color(P_COLOR)
+    ('#9C6C00', '#0072B2')
+
+    Introduced in lecture 01 (Surprise and entropy).
+    """
+    return _text_shade(mpl.colors.to_hex(color).upper())
+
+
+#: The text shade of every palette colour (see :func:`text_color`).
+TEXT_PALETTE = {name: text_color(value) for name, value in PALETTE.items()}
 
 STYLE = {
     "figure.figsize": (6.4, 3.2),

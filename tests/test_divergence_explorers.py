@@ -145,6 +145,28 @@ def test_integrand_is_p_log_p_over_q():
     np.testing.assert_allclose(r["q"], q.pdf(x))
 
 
+@pytest.mark.parametrize("target", ["N(0,1)", "bimodal"])
+def test_the_integrand_never_enters_the_band_that_holds_the_readout(target):
+    # p log(p/q) ≥ −q/e ≥ −1/(σ√(2π) e) for the smallest σ; the readout sits below that floor.
+    spec = KLIntegrandExplorer.params
+    lowest = min(
+        KLIntegrandExplorer.compute(target, float(mu), float(sigma))["integrand"].min()
+        for mu in np.arange(spec["mu"]["min"], spec["mu"]["max"] + 1e-9, 0.25)
+        for sigma in (0.5, 0.55, 0.7, 1.0, 2.0, 3.0)
+    )
+    assert lecture03.INTEGRAND_FLOOR <= lowest < 0
+    assert lecture03.INTEGRAND_LIMITS[0] < lecture03.INTEGRAND_FLOOR - 0.2
+
+
+def test_the_names_of_p_and_q_stand_away_from_q():
+    explorer = KLIntegrandExplorer(mu=-2.0, sigma=0.5)
+    assert explorer.q_name.get_horizontalalignment() == "right"
+    assert explorer.q_name.get_text() == "Q = N(-2.00, 0.50²)"
+    explorer.update(mu=0.0)
+    assert explorer.p_name.get_horizontalalignment() == "left"
+    assert explorer.q_name.get_text() == "Q = N(0.00, 0.50²)"
+
+
 # --- lecture 03: Monte Carlo estimators ----------------------------------------------------------
 
 

@@ -174,6 +174,25 @@ def test_coin_explorer_numbers():
     assert np.isinf(explorers.CoinExplorer(p=0.0).result["surprise"][0])
 
 
+@pytest.mark.parametrize(("p", "certain"), [(0.0, 1), (1.0, 0)])
+def test_coin_explorer_prints_zero_surprise_without_a_sign(p, certain):
+    # info.surprise(1.0) is -0.0; the figure and the readout say 0.00 whatever the maths gives.
+    coin = explorers.CoinExplorer(p=p)
+    assert coin.bar_labels[certain].get_text() == "0.00"
+    assert coin.bar_labels[1 - certain].get_text() == "∞"
+    assert coin.entropy_text.get_text() == "H = 0.000 bits"
+    assert "-0.0" not in coin.describe(coin.result) and "0.00 bits" in coin.describe(coin.result)
+
+
+def test_categorical_explorer_labels_the_entropy_and_its_maximum():
+    explorer = explorers.CategoricalExplorer(n=8, s=0.0)
+    assert explorer.h_text.get_text().endswith("H = 3.00")
+    assert explorer.max_text.get_text().endswith("log₂ n = 3.00")
+    explorer.update(n=2, s=3.0)
+    assert explorer.h_text.get_text().endswith("H = 0.28")
+    assert explorer.max_text.get_text().endswith("log₂ n = 1.00")
+
+
 def test_categorical_explorer_is_uniform_at_zero_concentration():
     result = explorers.CategoricalExplorer(n=8, s=0.0).result
     assert result["entropy"] == pytest.approx(3.0)

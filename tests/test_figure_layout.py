@@ -1,7 +1,8 @@
 """Figures whose words can be read: no text on text, no text on the data.
 
 Each explorer is drawn at the corners of its parameter range (every numeric control at its
-minimum and maximum, every choice at each option) and each text box (titles, axis labels,
+minimum and maximum, every choice at each option), at the resolution of the live view
+(LIVE_DPI, JupyterLab) and of the book's frames (BOOK_DPI), and each text box (titles, axis labels,
 tick labels, annotations, legends) is measured with matplotlib's own extents. A test fails
 when two text boxes overlap or when a line, a marker or a bar runs through a legend or an
 annotation.
@@ -11,12 +12,13 @@ import itertools
 
 import numpy as np
 import pytest
-from matplotlib.collections import PathCollection
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.legend import Legend
 from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation, Text
 
 from coursekit import explorers
+from coursekit.explorers.base import BOOK_DPI, LIVE_DPI
 
 MAX_CORNERS = 16
 SHRINK = 1.0  # px: boxes that only touch do not collide
@@ -81,8 +83,8 @@ def hidden_tick_labels(figure) -> set[int]:
 
 
 def data_points(axes) -> np.ndarray:
-    """Display coordinates of the drawn data of one axes: line vertices (densified), markers
-    and bar tops."""
+    """Display coordinates of the drawn data of one axes: line vertices and segments of line
+    collections (densified), markers and bar tops."""
     points = []
     for line in axes.get_lines():
         if not line.get_visible() or line.get_linestyle() in ("None", "none", ""):
@@ -99,6 +101,13 @@ def data_points(axes) -> np.ndarray:
             offsets = collection.get_offsets()
             if len(offsets):
                 points.append(collection.get_offset_transform().transform(offsets))
+        if isinstance(collection, LineCollection) and collection.get_visible():
+            # hlines, vlines and the like: each segment densified as a line is
+            for segment in collection.get_segments():
+                if len(segment) > 1:
+                    t = np.linspace(0, 1, 8)[:, None, None]
+                    xy = (segment[:-1] * (1 - t) + segment[1:] * t).reshape(-1, 2)
+                    points.append(collection.get_transform().transform(xy))
     for patch in axes.patches:
         if isinstance(patch, Rectangle) and patch.get_visible() and patch.get_height():
             x0, y0, x1, y1 = patch.get_window_extent().extents
@@ -153,7 +162,7 @@ def collisions(figure) -> list[str]:
 
 EXPLORERS = explorers.available()
 #: Explorers whose layout is still being mended (strict: remove one once it passes).
-PENDING = {"categorical", "kl_integrand", "forward_reverse"}
+PENDING: set[str] = set()
 
 
 @pytest.mark.parametrize(
@@ -170,6 +179,7 @@ def test_no_text_collides_at_the_corners_of_the_parameter_range(name):
     problems = []
     for values in corners(explorer.params):
         explorer.update(**values)
-        explorer.render(full=True)
-        problems += [f"{values}: {p}" for p in collisions(explorer.figure)]
+        for dpi in (LIVE_DPI, BOOK_DPI):
+            explorer.render(dpi, full=True)
+            problems += [f"{values} at {dpi} dpi: {p}" for p in collisions(explorer.figure)]
     assert not problems, f"{name}:\n" + "\n".join(problems[:30])

@@ -7,7 +7,7 @@ in test_explorers.py; this file checks what each of these explorers *says*.
 import numpy as np
 import pytest
 
-from coursekit import explorers, fitting
+from coursekit import explorers, fitting, plotting
 from coursekit.explorers import lecture04, lecture05
 from coursekit.explorers.lecture04 import ForwardReverseExplorer, MeanFieldExplorer, bimodal
 from coursekit.explorers.lecture05 import MLELandscapeExplorer, mle_data
@@ -198,5 +198,12 @@ def test_mle_figure_and_description(mle):
     head, tail = mle.gap.xy[1], mle.gap.get_position()[1]
     assert head - tail == pytest.approx(gaussian_entropy(1.0))
     text = mle.describe(r)
-    assert f"μ̂ = x̄ = {r['mu_hat']:+.3f}" in text and "H(p) = 1.419 nats" in text
+    assert f"μ̂ = x̄ = {r['mu_hat']:+.3f}" in text and "h(p) = 1.419 nats" in text
+    # h(p), the differential entropy, as in the lecture and book/notation.md
+    labels = [t.get_text() for t in mle.figure.axes[0].get_legend().get_texts()]
+    assert "H(p, q) = KL + h(p)" in labels and "gap h(p) = 1.419" in labels
+    assert "H(p)" not in text + " ".join(labels)
+    # the NLL is not drawn in the reverse-KL colour in the forward-KL lecture
+    assert mle.nll_line.get_color() != plotting.REVERSE_COLOR
+    assert mle.mle_dot.get_color() == mle.nll_line.get_color()
     assert f"MLE μ̂ = x̄ = {r['mu_hat']:.3f}" in mle.fit_text.get_text()

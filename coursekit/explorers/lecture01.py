@@ -65,18 +65,19 @@ class CoinExplorer(Explorer):
         for bar, label, s in zip(self.bars, self.bar_labels, result["surprise"], strict=True):
             bar.set_height(min(s, SURPRISE_CAP))
             label.set_y(min(s, SURPRISE_CAP) + 0.1)
-            label.set_text("∞" if np.isinf(s) else f"{s:.2f}")
+            label.set_text("∞" if np.isinf(s) else plotting.number(s, 2))
         p, h = result["p"], result["entropy"]
         self.marker.set_data([p], [h])
         self.drop.set_segments([[[p, 0], [p, h]]])
-        self.entropy_text.set_text(f"H = {h:.3f} bits")
+        self.entropy_text.set_text(f"H = {plotting.number(h)} bits")
 
     def describe(self, result: dict) -> str:
         s_heads, s_tails = result["surprise"]
         return (
             f"A coin with P(heads) = {result['p']:.2f}: heads carries "
             f"{_bits(s_heads)} of surprise, tails {_bits(s_tails)}; the entropy, "
-            f"their average, is {result['entropy']:.3f} bits on the binary entropy curve."
+            f"their average, is {plotting.number(result['entropy'])} bits on the binary "
+            "entropy curve."
         )
 
 
@@ -104,7 +105,7 @@ class CategoricalExplorer(Explorer):
         return {"probs": probs, "entropy": info.entropy(probs, base=2), "max": np.log2(n)}
 
     def build(self, figure) -> None:
-        left, right = figure.subplots(1, 2, width_ratios=[1.6, 1])
+        left, right = figure.subplots(1, 2, width_ratios=[1.45, 1])
         self.bars = [
             self.animated(bar)
             for bar in left.bar(np.arange(1, 9), np.zeros(8), color=plotting.P_COLOR, width=0.7)
@@ -119,23 +120,24 @@ class CategoricalExplorer(Explorer):
         left.set_xlabel("outcome i (label: its surprise in bits)")
         left.set_ylabel("probability p_i")
         left.set_title("the distribution")
-        self.h_bar = self.animated(
-            right.bar([0], [0], color=plotting.P_COLOR, width=0.5, label="entropy H")[0]
-        )
-        self.max_line = self.animated(
-            right.hlines([0], -0.4, 0.4, color=plotting.ACCENT, lw=2.5, label="maximum log₂ n")
-        )
+        # Direct labels instead of a legend: the entropy's value left of its bar, the
+        # maximum's right of its line, so they never meet however close H is to log₂ n.
+        self.h_bar = self.animated(right.bar([0], [0], color=plotting.P_COLOR, width=0.4)[0])
+        self.max_line = self.animated(right.hlines([0], -0.3, 0.3, color=plotting.ACCENT, lw=2.5))
+        label = {"va": "center", "fontsize": 8.5, "linespacing": 1.2}
         self.h_text = self.animated(
             right.text(
-                0, 0, "", ha="center", va="center", fontsize=9, color="white", fontweight="bold"
+                -0.38, 0, "", ha="right", color=plotting.text_color(plotting.P_COLOR), **label
             )
         )
-        right.set_xlim(-0.8, 0.8)
+        self.max_text = self.animated(
+            right.text(0.34, 0, "", ha="left", color=plotting.text_color(plotting.ACCENT), **label)
+        )
+        right.set_xlim(-1.0, 1.25)
         right.set_xticks([])
         right.set_ylim(0, 3.4)
         right.set_ylabel("bits")
         right.set_title("entropy vs its maximum")
-        right.legend(loc="upper right")
 
     def draw(self, result: dict) -> None:
         probs = result["probs"]
@@ -144,12 +146,14 @@ class CategoricalExplorer(Explorer):
             visible = i < len(probs)
             bar.set_height(probs[i] if visible else 0)
             label.set_y(probs[i] + 0.02 if visible else 0)
-            label.set_text(f"{surprise[i]:.1f}" if visible else "")
+            label.set_text(plotting.number(surprise[i], 1) if visible else "")
         h, top = result["entropy"], result["max"]
         self.h_bar.set_height(h)
-        self.max_line.set_segments([[[-0.4, top], [0.4, top]]])
-        self.h_text.set_position((0, max(h / 2, 0.12)))
-        self.h_text.set_text(f"{h:.2f}")
+        self.max_line.set_segments([[[-0.3, top], [0.3, top]]])
+        self.h_text.set_y(max(h, 0.25))
+        self.h_text.set_text(f"entropy\nH = {plotting.number(h, 2)}")
+        self.max_text.set_y(top)
+        self.max_text.set_text(f"maximum\nlog₂ n = {plotting.number(top, 2)}")
 
     def describe(self, result: dict) -> str:
         probs = ", ".join(f"{p:.2f}" for p in result["probs"])
@@ -192,6 +196,19 @@ class GaussianEntropyExplorer(Explorer):
         self.curve = self.animated(
             left.plot(self._X, np.zeros_like(self._X), color=plotting.P_COLOR)[0]
         )
+        # The peak 1/(σ√(2π)) exceeds √e exactly when σ < 1/√(2πe), where h < 0. Nothing else
+        # reaches this height right of x = 0.5 (the density there is at most 0.48), so the
+        # label stands there.
+        left.axhline(np.sqrt(np.e), color=plotting.GREY, lw=1, ls=":")
+        left.text(
+            5.8,
+            np.sqrt(np.e) + 0.05,
+            "peak > √e ≈ 1.65\nmeans h < 0",
+            ha="right",
+            va="bottom",
+            fontsize=7.5,
+            color=plotting.text_color(plotting.GREY),
+        )
         left.set_xlim(-6, 6)
         left.set_ylim(0, 2.0)
         left.set_xlabel("x")
@@ -232,4 +249,4 @@ class GaussianEntropyExplorer(Explorer):
 
 
 def _bits(value: float) -> str:
-    return "infinite bits" if np.isinf(value) else f"{value:.2f} bits"
+    return "infinite bits" if np.isinf(value) else f"{plotting.number(value, 2)} bits"

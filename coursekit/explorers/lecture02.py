@@ -161,7 +161,13 @@ class CrossEntropyExplorer(Explorer):
         self.gap_labels = [
             self.animated(
                 totals.text(
-                    i, 0, "", ha="center", va="bottom", fontsize=7.5, color=plotting.KL_COLOR
+                    i,
+                    0,
+                    "",
+                    ha="center",
+                    va="bottom",
+                    fontsize=7.5,
+                    color=plotting.text_color(plotting.KL_COLOR),
                 )
             )
             for i in x[[1, 3]]

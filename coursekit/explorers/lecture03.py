@@ -16,7 +16,10 @@ from coursekit.quadrature import mass_grid
 
 TARGETS = {"N(0,1)": Gaussian(0.0, 1.0), "bimodal": Mixture.symmetric(2.0)}
 TARGET_NAMES = {"N(0,1)": "P = N(0, 1)", "bimodal": "P = ½N(−2, 1) + ½N(2, 1)"}
-INTEGRAND_LIMITS = (-0.32, 0.8)
+#: p log(p/q) ≥ −q/e (its minimum over p is at p = q/e), and q peaks at 1/(σ√(2π)) ≤ 0.798 for
+#: σ ≥ 0.5: the integrand never goes below −0.294, so the band under it holds the KL readout.
+INTEGRAND_FLOOR = -1 / (0.5 * np.sqrt(2 * np.pi) * np.e)
+INTEGRAND_LIMITS = (-0.58, 0.8)
 
 
 def _grid_kl(a, b, points: int = 2401) -> float:
@@ -53,7 +56,7 @@ class KLIntegrandExplorer(Explorer):
         "mu": [-2.0, -1.0, 0.0, 0.5, 1.0, 1.5, 2.0],
         "sigma": [0.5, 1.0, 1.5, 2.0, 3.0],
     }
-    figsize = (8.4, 3.1)
+    figsize = (8.4, 3.3)
 
     _X = np.linspace(-6, 6, 721)
 
@@ -97,9 +100,11 @@ class KLIntegrandExplorer(Explorer):
         )
         self.p_line = self.animated(dens.plot(x, zeros, color=plotting.P_COLOR)[0])
         self.q_line = self.animated(dens.plot(x, zeros, color=plotting.Q_COLOR)[0])
+        # The names stand in the upper corner away from Q's mean (see ``draw``): P never
+        # reaches that high (peak 0.4), and only a narrow Q does, around its mean.
         self.p_name, self.q_name = (
-            self.readout(dens, 0.02, y, fontsize=8.5, color=c, bbox=box)
-            for y, c in ((0.97, plotting.P_COLOR), (0.86, plotting.Q_COLOR))
+            self.readout(dens, 0.02, y, fontsize=8.5, color=plotting.text_color(c), bbox=box)
+            for y, c in ((0.97, plotting.P_COLOR), (0.87, plotting.Q_COLOR))
         )
         dens.set_xlim(-6, 6)
         dens.set_ylim(0, 0.95)
@@ -115,9 +120,13 @@ class KLIntegrandExplorer(Explorer):
         )
         self.curve = self.animated(integ.plot(x, zeros, color=plotting.INK, lw=1.3)[0])
         integ.axhline(0, color=plotting.GREY, lw=0.8)
-        self.kl_text = self.readout(integ, 0.02, 0.97, fontsize=8.5, linespacing=1.5, bbox=box)
+        # The readout sits in the band below the integrand's floor, where no curve can go.
+        self.kl_text = self.readout(
+            integ, 0.015, 0.025, fontsize=8, linespacing=1.4, bbox=box, va="bottom"
+        )
         integ.set_xlim(-6, 6)
         integ.set_ylim(*INTEGRAND_LIMITS)
+        integ.set_yticks(np.arange(-0.2, 0.81, 0.2))
         integ.set_xlabel("x")
         integ.set_ylabel("p log(p/q) (nats per unit x)")
         integ.set_title("integrand of KL(P‖Q): its net area")
@@ -128,18 +137,21 @@ class KLIntegrandExplorer(Explorer):
         self.p_fill.set_data(x, 0, result["p"])
         self.q_line.set_ydata(result["q"])
         self.p_name.set_text(TARGET_NAMES[result["target"]])
-        self.q_name.set_text(f"Q = N({result['mu']:.2f}, {result['sigma']:.2f}²)")
+        self.q_name.set_text(f"Q = N({plotting.number(result['mu'], 2)}, {result['sigma']:.2f}²)")
+        side = "right" if result["mu"] < 0 else "left"
+        for name in (self.p_name, self.q_name):
+            name.set_x(0.98 if side == "right" else 0.02)
+            name.set_horizontalalignment(side)
         self.pos_fill.set_data(x, 0, np.clip(f, 0, None))
         self.neg_fill.set_data(x, np.clip(f, None, 0), 0)
         self.curve.set_ydata(f)
-        lines = [
-            f"KL(P‖Q) = {result['positive_area']:.3f} − {-result['negative_area']:.3f}"
-            f" = {result['kl_forward']:.3f} nats",
-            f"reverse KL(Q‖P) = {result['kl_reverse']:.3f} nats",
-        ]
+        second = f"reverse KL(Q‖P) = {result['kl_reverse']:.3f} nats"
         if result["peak"] > INTEGRAND_LIMITS[1]:
-            lines.append(f"(the curve peaks off scale, at {result['peak']:.2f})")
-        self.kl_text.set_text("\n".join(lines))
+            second += f";  peak {result['peak']:.2f}, off scale"
+        self.kl_text.set_text(
+            f"KL(P‖Q) = {result['positive_area']:.3f} − {-result['negative_area']:.3f}"
+            f" = {result['kl_forward']:.3f} nats\n{second}"
+        )
 
     def describe(self, result: dict) -> str:
         return (
@@ -169,7 +181,7 @@ _N_CURVE = np.geomspace(8, 1300, 120)
 
 @cache
 def _spread(mu: float, n: int) -> dict:
-    """The repeated estimates for q = N(0, 1), p = N(μ, 1); the seed comes from (μ, n) only."""
+    """The repeated estimates for Q = N(0, 1), P = N(μ, 1); the seed comes from (μ, n) only."""
     rng = np.random.default_rng([SPREAD_SEED, round(mu * 1000), n])
     return estimators.estimator_spread(Gaussian(0.0, 1.0), Gaussian(mu, 1.0), n, REPEATS, rng)
 
@@ -219,23 +231,23 @@ def _summary(mu: float, n: int) -> dict:
 
 
 class EstimatorSpreadExplorer(Explorer):
-    """Spread of the k1, k2, k3 Monte Carlo estimates of KL(q‖p) against the sample size.
+    """Spread of the k1, k2, k3 Monte Carlo estimates of D_KL(Q‖P) against the sample size.
 
-    q = N(0, 1), p = N(μ, 1), true KL(q‖p) = μ²/2. For each (μ, n) the explorer repeats the
-    estimate from n samples of q 1000 times (fixed seeds, so the figure is reproducible) and
-    shows the distribution of the estimates divided by the true KL: k1 = −log r is unbiased but
-    spreads widely (std/KL = 2/μ per sample) and goes negative; k2 = ½(log r)² is tight but
-    biased (bias/KL = μ²/4); k3 = (r − 1) − log r is unbiased, never negative and tight. The
-    right panel shows the root-mean-square error against n: it falls like 1/√n for k1 and k3,
-    but levels off at the bias for k2. (At μ = 2 the simulated k3 errors scatter about the
-    exact line: its variance comes from rare, very large r, which 1000 repeats sample
+    Q = N(0, 1), P = N(μ, 1), true D_KL(Q‖P) = μ²/2, with r = p/q. For each (μ, n) the explorer
+    repeats the estimate from n samples of Q 1000 times (fixed seeds, so the figure is
+    reproducible) and shows the distribution of the estimates divided by the true KL: k1 = −log
+    r is unbiased but spreads widely (std/KL = 2/μ per sample) and goes negative; k2 = ½(log r)²
+    is tight but biased (bias/KL = μ²/4); k3 = (r − 1) − log r is unbiased, never negative and
+    tight. The right panel shows the root-mean-square error against n: it falls like 1/√n for k1
+    and k3, but levels off at the bias for k2. (At μ = 2 the simulated k3 errors scatter about
+    the exact line: its variance comes from rare, very large r, which 1000 repeats sample
     poorly.) Introduced in lecture 03 (KL divergence), after Schulman (2020).
     """
 
     name = "kl_estimators"
-    title = "Monte Carlo estimates of KL(q‖p): bias and spread of k1, k2, k3"
+    title = "Monte Carlo estimates of D_KL(Q‖P): bias and spread of k1, k2, k3"
     params = {
-        "mu": {"options": MUS, "value": 1.0, "label": "μ of p = N(μ, 1)"},
+        "mu": {"options": MUS, "value": 1.0, "label": "μ of P = N(μ, 1)"},
         "n": {"options": SAMPLE_SIZES, "value": 100, "label": "samples per estimate n"},
     }
     figsize = (8.4, 3.3)
@@ -276,7 +288,7 @@ class EstimatorSpreadExplorer(Explorer):
                     ha="center",
                     va="top",
                     fontsize=7.5,
-                    color=color,
+                    color=plotting.text_color(color),
                     linespacing=1.3,
                 )
             )
@@ -294,7 +306,7 @@ class EstimatorSpreadExplorer(Explorer):
             ha="left",
             va="top",
             fontsize=7.5,
-            color=plotting.GREY,
+            color=plotting.text_color(plotting.GREY),
             linespacing=1.3,
         )
         violins.set_xticks(
@@ -362,7 +374,7 @@ class EstimatorSpreadExplorer(Explorer):
             for name, s in result["stats"].items()
         ]
         return (
-            f"q = N(0, 1), p = N({result['mu']:g}, 1), true KL(q‖p) = {kl:.4g} nats; "
+            f"Q = N(0, 1), P = N({result['mu']:g}, 1), true D_KL(Q‖P) = {kl:.4g} nats; "
             f"{REPEATS} estimates from n = {result['n']} samples each: "
             + "; ".join(parts)
             + f". k1 is negative in {result['stats']['k1']['negative']:.0%} of them."

@@ -18,6 +18,8 @@ from coursekit.plotting import number
 STARTS = {"left": -1.0, "centre": 0.0, "right": 1.0}  # the reverse fit starts at N(±d or 0, 1)
 X_LIMITS = (-7.0, 7.0)
 PROFILE_LIMITS = (0.0, 2.6)
+#: KL ≥ 0, so no profile enters the band below zero; the legend of the profiles stands there.
+PROFILE_BAND = 0.5
 _X = np.linspace(*X_LIMITS, 561)
 _MU = np.linspace(-6.5, 6.5, 53)  # where the KL-along-μ profiles are evaluated
 
@@ -151,7 +153,9 @@ class ForwardReverseExplorer(Explorer):
                 ("reverse", plotting.REVERSE_COLOR),
             )
         ):
-            self.texts[key] = self.readout(dens, 0.015, 0.975 - 0.085 * k, fontsize=8, color=color)
+            self.texts[key] = self.readout(
+                dens, 0.015, 0.975 - 0.085 * k, fontsize=8, color=plotting.text_color(color)
+            )
         self.texts["note"] = self.readout(
             dens, 0.015, 0.975 - 0.085 * 3, fontsize=7.5, color="#555555"
         )
@@ -178,7 +182,8 @@ class ForwardReverseExplorer(Explorer):
             prof.plot([], [], "o", color=plotting.REVERSE_COLOR, ms=7)[0]
         )
         prof.set_xlim(_MU[0], _MU[-1])
-        prof.set_ylim(*PROFILE_LIMITS)
+        prof.set_ylim(PROFILE_LIMITS[0] - PROFILE_BAND, PROFILE_LIMITS[1])
+        prof.set_yticks(np.arange(0, PROFILE_LIMITS[1], 0.5))
         prof.set_xlabel("mean μ of q (best σ for each μ)")
         prof.set_ylabel("KL (nats)")
         prof.set_title("KL along μ: valleys are optima", fontsize=10)
@@ -188,12 +193,13 @@ class ForwardReverseExplorer(Explorer):
                 Line2D([], [], color=plotting.REVERSE_COLOR),
             ],
             ["forward KL(p‖q)", "reverse KL(q‖p)"],
-            loc="upper center",
+            loc="lower center",
             ncols=2,
             fontsize=7.5,
             handlelength=1.6,
+            borderaxespad=0.3,
             frameon=True,
-            framealpha=0.9,
+            framealpha=1.0,
             edgecolor="none",
         )
 
@@ -333,9 +339,19 @@ class MeanFieldExplorer(Explorer):
         var.plot(
             _RHO_CURVE, np.ones_like(_RHO_CURVE), color=plotting.FORWARD_COLOR, lw=1.6, ls="--"
         )
-        var.text(0.03, 0.72, "reverse: 1/Λᵢᵢ = 1 − ρ²", color=plotting.REVERSE_COLOR, fontsize=8)
         var.text(
-            0.03, 1.04, "forward: Σᵢᵢ = 1 (the marginals)", color=plotting.FORWARD_COLOR, fontsize=8
+            0.03,
+            0.72,
+            "reverse: 1/Λᵢᵢ = 1 − ρ²",
+            color=plotting.text_color(plotting.REVERSE_COLOR),
+            fontsize=8,
+        )
+        var.text(
+            0.03,
+            1.04,
+            "forward: Σᵢᵢ = 1 (the marginals)",
+            color=plotting.text_color(plotting.FORWARD_COLOR),
+            fontsize=8,
         )
         self.rho_line = self.animated(var.axvline(0, color=plotting.GREY, lw=1, ls=":"))
         self.reverse_dot = self.animated(

@@ -17,14 +17,16 @@ MLE_SEED = 505
 MLE_MAX_N = 1000
 SAMPLE_SIZES = [5, 20, 100, 1000]
 TRUE_P = Gaussian(0.0, 1.0)
-TRUE_ENTROPY = float(gaussian_entropy(1.0))  # H(p) = ½ ln(2πe) = 1.418939 nats
+TRUE_ENTROPY = float(gaussian_entropy(1.0))  # h(p) = ½ ln(2πe) = 1.418939 nats
 _DATA = TRUE_P.sample(MLE_MAX_N, MLE_SEED)  # nested: the first n of one seeded sample
 _DATA.flags.writeable = False
 _MU_GRID = np.linspace(-2.0, 2.0, 201)
 _BINS = np.linspace(-4.0, 4.0, 17)
 _XH = np.linspace(-4.0, 4.0, 321)
 NLL_LIMITS = (0.0, 4.6)
-GAP_AT = (-1.5, -1.2, -0.9, -0.6, -0.4)  # where the arrow showing the gap H(p) may stand
+GAP_AT = (-1.5, -1.2, -0.9, -0.6, -0.4)  # where the arrow showing the gap h(p) may stand
+#: The NLL and its minimiser, the fitted model, in the colour of a forward-KL fit (lecture 04).
+NLL_COLOR = plotting.FORWARD_COLOR
 
 
 def mle_data(n: int) -> np.ndarray:
@@ -59,16 +61,17 @@ def _mle_result(n: int, sigma: float) -> dict:
 
 
 class MLELandscapeExplorer(Explorer):
-    """Maximum likelihood is forward KL: the mean NLL of data against KL(p‖q) + H(p).
+    """Maximum likelihood is forward KL: the mean NLL of data against KL(p‖q) + h(p).
 
     n points are drawn from p = N(0, 1) (a fixed seed; a larger n adds points to the same
     sample). For a model q = N(μ, σ²) with σ set by the slider, the left panel shows, along μ,
     the mean negative log-likelihood −(1/n) Σ log q(xᵢ) (computed from the data), the
-    cross-entropy H(p, q) that it estimates, and the forward KL(p‖q) = H(p, q) − H(p). The KL
-    and the cross-entropy differ by the constant H(p) = ½ ln(2πe) ≈ 1.419 nats, so they have
-    the same minimiser; the NLL is the cross-entropy from the data's empirical distribution and
-    approaches it as n grows, so its minimiser, the MLE μ̂ = x̄, approaches the KL's, μ = 0.
-    The right panel shows the data and the fitted model N(μ̂, σ²).
+    cross-entropy H(p, q) that it estimates, and the forward KL(p‖q) = H(p, q) − h(p). The KL
+    and the cross-entropy differ by the constant h(p) = ½ ln(2πe) ≈ 1.419 nats, the
+    differential entropy of p, so they have the same minimiser; the NLL is the cross-entropy
+    from the data's empirical distribution and approaches it as n grows, so its minimiser, the
+    MLE μ̂ = x̄, approaches the KL's, μ = 0. The NLL and the fitted model are drawn in the
+    colour of a forward-KL fit. The right panel shows the data and the fitted model N(μ̂, σ²).
     Introduced in lecture 05 (Maximum likelihood is forward KL).
     """
 
@@ -94,7 +97,7 @@ class MLELandscapeExplorer(Explorer):
         self.kl_line = self.animated(
             land.plot(_MU_GRID, _MU_GRID, color=plotting.KL_COLOR, lw=1.8, ls="--")[0]
         )
-        self.nll_line = self.animated(land.plot(_MU_GRID, _MU_GRID, color=plotting.ACCENT, lw=2)[0])
+        self.nll_line = self.animated(land.plot(_MU_GRID, _MU_GRID, color=NLL_COLOR, lw=2)[0])
         self.gap = self.animated(
             land.annotate(
                 "",
@@ -103,8 +106,8 @@ class MLELandscapeExplorer(Explorer):
                 arrowprops={"arrowstyle": "<->", "color": plotting.GREY, "lw": 1.2},
             )
         )
-        self.mle_dot = self.animated(land.plot([], [], "o", color=plotting.ACCENT, ms=7)[0])
-        self.mle_drop = self.animated(land.axvline(0, color=plotting.ACCENT, lw=1, ls=":"))
+        self.mle_dot = self.animated(land.plot([], [], "o", color=NLL_COLOR, ms=7)[0])
+        self.mle_drop = self.animated(land.axvline(0, color=NLL_COLOR, lw=1, ls=":"))
         self.true_dot = self.animated(land.plot([], [], "o", color="black", ms=6)[0])
         self.kl_dot = self.animated(land.plot([], [], "o", color=plotting.KL_COLOR, ms=6)[0])
         land.set_xlim(_MU_GRID[0], _MU_GRID[-1])
@@ -113,16 +116,16 @@ class MLELandscapeExplorer(Explorer):
         land.set_ylabel("nats")
         land.legend(
             [
-                Line2D([], [], color=plotting.ACCENT, lw=2),
+                Line2D([], [], color=NLL_COLOR, lw=2),
                 Line2D([], [], color="black", lw=1.8),
                 Line2D([], [], color=plotting.KL_COLOR, lw=1.8, ls="--"),
                 Line2D([], [], color=plotting.GREY, marker="$↕$", ms=9, ls="none"),
             ],
             [
                 "mean NLL of the data",
-                "H(p, q) = KL + H(p)",
+                "H(p, q) = KL + h(p)",
                 "KL(p‖q)",
-                f"gap H(p) = {TRUE_ENTROPY:.3f}",
+                f"gap h(p) = {TRUE_ENTROPY:.3f}",
             ],
             loc="lower center",
             bbox_to_anchor=(0.5, 1.0),
@@ -192,5 +195,5 @@ class MLELandscapeExplorer(Explorer):
             f"{result['sigma']:.1f}²): the mean negative log-likelihood of the data is lowest at "
             f"the MLE μ̂ = x̄ = {result['mu_hat']:+.3f} ({result['nll_at_mu_hat']:.3f} nats); it "
             f"estimates the cross-entropy H(p, q), which is lowest at μ = 0 and lies exactly "
-            f"H(p) = {TRUE_ENTROPY:.3f} nats above the forward KL(p‖q) for every μ."
+            f"h(p) = {TRUE_ENTROPY:.3f} nats above the forward KL(p‖q) for every μ."
         )

@@ -42,7 +42,7 @@ class VIStepsExplorer(Explorer):
     q = N(m, LLᵀ) starts at N(0, I) and climbs the ELBO by Adam with reparameterised gradients
     (64 samples a step, seed 0), with a full covariance or a mean-field (diagonal) one. The
     right panel shows the ELBO trace below log p(D) (dashed): the gap is exactly
-    KL(q‖posterior). The full-covariance q ends about 0.02 nats below log p(D); the mean-field
+    KL(q‖posterior). The full-covariance q ends about 0.008 nats below log p(D); the mean-field
     q cannot tilt, so it stays about 1 nat below, too narrow (variances ≈ 1/Λᵢᵢ).
     Introduced in lecture 06 (Variational inference).
     """
@@ -134,7 +134,7 @@ class VIStepsExplorer(Explorer):
             ha="right",
             va="center",
             fontsize=8.5,
-            color=plotting.ACCENT,
+            color=plotting.text_color(plotting.ACCENT),
             bbox=plotting.text_box(),
         )
         self.off_text = self.readout(trace, 0.97, 0.04, ha="right", fontsize=8, va="baseline")

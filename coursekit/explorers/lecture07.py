@@ -132,7 +132,12 @@ class AlphaFitExplorer(Explorer):
         sig.plot(ALPHAS, np.where(wins, central_std, np.nan), color=CENTRAL_COLOR, lw=1.2, ls="--")
         sig.axhline(np.sqrt(ALPHA_TARGET.var), color=plotting.GREY, lw=0.8, ls="-.")
         sig.text(
-            0.5, 3.22, "moment matching: σ = √10", fontsize=7.5, color=plotting.GREY, ha="center"
+            0.5,
+            3.22,
+            "moment matching: σ = √10",
+            fontsize=7.5,
+            color=plotting.text_color(plotting.GREY),
+            ha="center",
         )
         self.marker = self.animated(sig.plot([], [], "o", color=plotting.INK, ms=6)[0])
         self.alpha_line = self.animated(sig.axvline(0.1, color=plotting.GREY, lw=0.8, ls=":"))
