@@ -180,6 +180,44 @@ def test_near_miss_says_how_close():
     exercise = fresh("01", "q1")
     result = exercise.check(1.79)
     assert result.mistake == "near miss" and "0.098 %" in result.message
+    assert "rounded to 3 significant figures" in result.message
+    cut = exercise.check(1.79175).message  # 1.791759 cut off, not rounded
+    assert "cut off after 6 significant figures" in cut and "Round the last figure" in cut
+
+
+def test_six_significant_figures_of_the_exact_answer_always_pass_and_five_do_not():
+    exercise = fresh("06", "q2")  # exact −3.7020857...: its 6-figure rounding is 1.2e-6 off
+    exact = float(exercise.expected)
+    assert exercise.check(float(f"{exact:.6g}")).passed
+    assert exercise.check(exact).passed
+    five = exercise.check(float(f"{exact:.5g}"))
+    assert not five.passed and "rounded to 5 significant figures" in five.message
+
+
+def test_a_conceptual_error_of_a_percent_is_not_called_rounding():
+    exercise = fresh("01", "q2")  # the ace of spades, log2 52; log2 51 is 0.49 % off
+    result = exercise.check(float(np.log2(51)))
+    assert result.mistake != "near miss" and "off by 0.49 %" in result.message
+
+
+def test_a_mistake_is_recognised_when_the_student_rounds_it():
+    exercise = fresh("03", "q3")
+    for rule in exercise.mistakes:
+        wrong = float(np.asarray(rule.mistaken(exercise.reference)(*exercise.args)))
+        rounded = float(f"{wrong:.4g}")
+        assert exercise.check(rounded).mistake == rule.name, rule.name
+
+
+def test_choice_answers_written_with_brackets_read_as_the_letter():
+    exercise = fresh("01", "q4")
+    assert exercise.check("(b)").passed and exercise.check(" B) ").passed
+
+
+def test_feedback_emphasis_is_rendered_in_html():
+    from coursekit.exercises.core import Result
+
+    html = Result("q1", "incorrect", "the *excess* surprise")._repr_html_()
+    assert "<em>excess</em>" in html and "*" not in html
 
 
 def test_function_placeholders_and_errors_read_as_intended():

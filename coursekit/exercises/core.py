@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +39,16 @@ import numpy as np
 from coursekit.exercises.mistakes import Mistake, Rule, close
 
 CORRECT, INCORRECT, NOT_ATTEMPTED = "correct", "incorrect", "not attempted"
-NEAR_MISS = 0.02  # relative error below which a wrong number is called "close"
+#: A wrong number within this many tolerances of the answer reads as a rounding difference.
+ROUNDING_BAND = 20
+#: Relative tolerance at which a mistake rule still recognises a value a student rounded.
+MISTAKE_RTOL = 2e-3
+_EMPHASIS = re.compile(r"\*([^*\s][^*]*?)\*")
+
+
+def rich_text(text: str) -> str:
+    """Feedback as HTML: escaped, with ``*emphasis*`` rendered as emphasis."""
+    return _EMPHASIS.sub(r"<em>\1</em>", html.escape(text))
 
 
 class AnswerFormatError(ValueError):
@@ -83,7 +93,7 @@ class Result:
             f'<div class="coursekit-check" style="border-left:4px solid '
             f'{colour[self.status]};padding:0.3em 0.8em;margin:0.3em 0">'
             f"<strong>{self.question}: {mark[self.status]}.</strong> "
-            f"{html.escape(self.message)}</div>"
+            f"{rich_text(self.message)}</div>"
         )
 
 
@@ -104,7 +114,7 @@ class _Note:
         body = (
             f"<pre><code>{html.escape(self.body)}</code></pre>"
             if self.code
-            else f"<p>{html.escape(self.body)}</p>"
+            else f"<p>{rich_text(self.body)}</p>"
         )
         return (
             f'<div class="coursekit-note" style="border-left:4px solid #56B4E9;'
@@ -144,18 +154,23 @@ class Exercise:
             self.passed = self.passed or result.passed
         return result
 
-    def hint(self) -> _Note:
-        """Show the next hint (each call climbs one step of the ladder)."""
+    def hint(self) -> _Note | None:
+        """Show the next hint (each call climbs one step of the ladder).
+
+        In a notebook the hint is displayed at once, wherever the call stands in the cell (a
+        hint that is used up is always seen); elsewhere it is returned.
+        """
         if not self.hints:
-            return _Note(f"{self.key}: no hints", "This exercise has no hints.")
+            return _shown(_Note(f"{self.key}: no hints", "This exercise has no hints."))
         index = min(self.hints_shown, len(self.hints) - 1)
         self.hints_shown = min(self.hints_shown + 1, len(self.hints))
         last = " (the last hint)" if index == len(self.hints) - 1 else ""
-        return _Note(f"{self.key}, hint {index + 1} of {len(self.hints)}{last}", self.hints[index])
+        title = f"{self.key}, hint {index + 1} of {len(self.hints)}{last}"
+        return _shown(_Note(title, self.hints[index]))
 
-    def solution(self) -> _Note:
-        """Show a reference solution."""
-        return _Note(f"{self.key}: a solution", self.solution_code, code=True)
+    def solution(self) -> _Note | None:
+        """Show a reference solution (displayed at once in a notebook, else returned)."""
+        return _shown(_Note(f"{self.key}: a solution", self.solution_code, code=True))
 
     # -- to be written by each kind ---------------------------------------------------------
     def evaluate(self, answer) -> Result:
@@ -176,6 +191,20 @@ class Exercise:
             f"No variable named {self.variable!r} was found: the exercise cell may "
             "have been deleted, or the name changed.",
         )
+
+
+def _shown(note: _Note) -> _Note | None:
+    """Display a note now when running in IPython (and return None), else return it."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return note
+    if get_ipython() is None:
+        return note
+    from IPython.display import display
+
+    display(note)
+    return None
 
 
 def is_placeholder(answer) -> bool:
@@ -250,17 +279,41 @@ def format_number(value) -> str:
     return np.array2string(array, precision=4, separator=", ")
 
 
-def _near_miss(answer: np.ndarray, expected: np.ndarray) -> str | None:
+def significant_tolerance(expected, digits: int) -> np.ndarray:
+    """Half a unit in the ``digits``-th significant figure of each expected value.
+
+    An answer within it rounds to the same ``digits`` significant figures as the exact value
+    (or lies between the two roundings of a value that ends in 5), so a student who gives the
+    asked number of figures of the exact answer is always right, and one who rounds earlier is
+    not. Introduced with the exercises of lecture 01.
+    """
+    magnitude = np.abs(np.asarray(expected, dtype=float))
+    with np.errstate(divide="ignore"):
+        exponent = np.floor(np.log10(np.where(magnitude > 0, magnitude, 1.0)))
+    return 0.5 * 10.0 ** (exponent - digits + 1) * (1 + 1e-9) + 1e-15
+
+
+def _shortened_to(answer: np.ndarray, expected: np.ndarray) -> str | None:
+    """ "rounded to 3 significant figures" (or "cut off after 5") when ``answer`` is exactly
+    the expected value shortened that way, else None."""
+    if not (np.all(np.isfinite(answer)) and np.all(np.isfinite(expected))) or not np.any(expected):
+        return None
+    magnitude = np.abs(np.where(expected == 0, 1.0, expected))
+    exponent = np.floor(np.log10(magnitude))
+    for figures in range(1, 12):
+        scale = 10.0 ** (exponent - figures + 1)
+        for how, shorten in (("rounded to", np.round), ("cut off after", np.trunc)):
+            if np.allclose(answer, shorten(expected / scale) * scale, rtol=1e-12, atol=0):
+                unit = "significant figure" if figures == 1 else "significant figures"
+                return f"{how} {figures} {unit}"
+    return None
+
+
+def _relative_error(answer: np.ndarray, expected: np.ndarray) -> float | None:
     if not (np.all(np.isfinite(answer)) and np.all(np.isfinite(expected))):
         return None
     scale = np.maximum(np.abs(expected), 1e-12)
-    relative = float(np.max(np.abs(answer - expected) / scale))
-    if relative < NEAR_MISS:
-        return (
-            f"Close, but not within the tolerance: off by {100 * relative:.2g} %. "
-            "Keep full precision (don't round intermediate values)."
-        )
-    return None
+    return float(np.max(np.abs(answer - expected) / scale))
 
 
 @dataclass
@@ -276,10 +329,25 @@ class ValueExercise(Exercise):
     unit: str = ""
     mistakes: Sequence[Rule] = ()
     rtol: float = 1e-5
+    #: The significant figures the prompt asks for; when set, an answer is right when it
+    #: agrees with the exact value to that many figures (see :func:`significant_tolerance`).
+    digits: int | None = None
 
     @property
     def expected(self) -> np.ndarray:
         return np.asarray(self.reference(*self.args), dtype=float)
+
+    def tolerance(self, expected: np.ndarray) -> np.ndarray:
+        """The absolute tolerance of each element of the answer."""
+        if self.digits:
+            return significant_tolerance(expected, self.digits)
+        return self.rtol * np.abs(expected) + 1e-9
+
+    def _within(self, value: np.ndarray, expected: np.ndarray, factor: float = 1.0) -> bool:
+        with np.errstate(invalid="ignore"):
+            same_infinity = np.isinf(expected) & (value == expected)
+            near = np.abs(value - expected) <= factor * self.tolerance(expected)
+        return bool(np.all(same_infinity | near))
 
     def evaluate(self, answer) -> Result:
         if is_placeholder(answer):
@@ -292,18 +360,38 @@ class ValueExercise(Exercise):
             value = as_float_array(answer, expected.shape, self.kind)
         except AnswerFormatError as error:
             return self._result(INCORRECT, str(error), "wrong type or shape")
-        if close(value, expected, rtol=self.rtol):
+        if self._within(value, expected):
             unit = f" {self.unit}" if self.unit else ""
             return self._result(CORRECT, f"{format_number(value)}{unit} is right.")
-        for rule in _with_pairs(self.mistakes):
+        rules = list(_with_pairs(self.mistakes))
+        for rule in rules:  # a mistake made exactly
             if rule.explains(value, self.args, self.reference, expected):
                 return self._result(INCORRECT, rule.message, rule.name)
-        near = _near_miss(value, expected)
-        if near:
-            return self._result(INCORRECT, near, "near miss")
+        relative = _relative_error(value, expected)
+        figures = f"{self.digits} significant figures" if self.digits else "full precision"
+        shortened = _shortened_to(value, expected)
+        if shortened:
+            return self._result(
+                INCORRECT,
+                f"Close: that is the answer {shortened}, off by {100 * relative:.2g} %. "
+                + ("Round the last figure instead. " if shortened.startswith("cut") else "")
+                + f"Give {figures}.",
+                "near miss",
+            )
+        if self._within(value, expected, ROUNDING_BAND):
+            return self._result(
+                INCORRECT,
+                f"Close: off by {100 * relative:.2g} %, in the last figures. Keep full "
+                f"precision in the steps before the end, and give {figures}.",
+                "near miss",
+            )
+        for rule in rules:  # a mistake made, then rounded by the student
+            if rule.explains(value, self.args, self.reference, expected, rtol=MISTAKE_RTOL):
+                return self._result(INCORRECT, rule.message, rule.name)
+        off = f" (off by {100 * relative:.2g} %)" if relative is not None else ""
         return self._result(
             INCORRECT,
-            f"{format_number(value)} is not the answer. Try the hint: ex." + self.key + ".hint().",
+            f"{format_number(value)} is not the answer{off}. Try the hint: ex.{self.key}.hint().",
         )
 
     def self_test(self) -> list[str]:
@@ -435,22 +523,21 @@ class FunctionExercise(Exercise):
                 return self._result(
                     INCORRECT,
                     f"Your function ended the process running it ({outcome.ended}) for "
-                    f"{_show_args(args)}.",
+                    f"{_show_args(args, self.signature)}.",
                     "raised an error",
                 )
             if outcome.raised is not None:
                 return self._result(
                     INCORRECT,
                     f"Your function raised {outcome.raised} "
-                    f"({outcome.message}) for {_show_args(args)}.",
+                    f"({outcome.message}) for {_show_args(args, self.signature)}.",
                     "raised an error",
                 )
             try:
                 value = as_float_array(outcome.value, expected.shape, self.kind)
             except AnswerFormatError as error:
-                return self._result(
-                    INCORRECT, f"For {_show_args(args)}: {error}", "wrong type or shape"
-                )
+                shown = _show_args(args, self.signature)
+                return self._result(INCORRECT, f"For {shown}: {error}", "wrong type or shape")
             outputs.append((args, value, expected))
         if len(outputs) < len(self.cases):
             raise ValueError(
@@ -468,7 +555,7 @@ class FunctionExercise(Exercise):
         args, value, expected = failing[0]
         return self._result(
             INCORRECT,
-            f"For {_show_args(args)} your function returned "
+            f"For {_show_args(args, self.signature)} your function returned "
             f"{format_number(value)}, but the answer is {format_number(expected)}"
             f" ({len(failing)} of {len(outputs)} test cases fail).",
         )
@@ -507,7 +594,7 @@ class ChoiceExercise(Exercise):
 
     def _normalise(self, answer):
         if isinstance(answer, str):
-            text = answer.strip().lower().rstrip(").")
+            text = answer.strip().lower().strip("().").strip()  # "(b)", "b)", " B." read as "b"
             for option in self.options:
                 if isinstance(option, str) and option.lower() == text:
                     return option
@@ -584,13 +671,16 @@ def _copy(value):
     return np.array(value, copy=True) if isinstance(value, np.ndarray | list) else value
 
 
-def _show_args(args: tuple) -> str:
+def _show_args(args: tuple, signature: str = "") -> str:
+    """The arguments of a test case, named after the signature: "x = 2, mu = 0, s = 1"."""
+    names = re.findall(r"(\w+)\s*(?:=[^,)]*)?\s*[,)]", signature.partition("(")[2])
     shown = []
-    for value in args:
+    for index, value in enumerate(args):
         array = np.asarray(value)
-        shown.append(
+        text = (
             np.array2string(array, precision=4, separator=", ")
             if array.ndim
             else format_number(value)
         )
+        shown.append(f"{names[index]} = {text}" if len(names) == len(args) else text)
     return ", ".join(shown)

@@ -9,10 +9,6 @@ from coursekit.gaussians import gaussian_entropy
 
 LN2 = np.log(2)
 
-#: Relative tolerance for an answer asked to 6 significant figures: rounding to 6 figures
-#: moves a number by at most 5e-6 of its size (a leading digit 1), so 1e-6 would reject some.
-SIX_FIGURES = 5e-6
-
 
 def _sigma_for_bits(h_bits):
     """The σ of N(0, σ²) whose differential entropy is ``h_bits`` bits: ½ log₂(2πeσ²) = h."""
@@ -46,7 +42,7 @@ EXERCISES = ExerciseSet(
             reference=info.entropy,
             args=(np.full(6, 1 / 6),),
             unit="nats",
-            rtol=SIX_FIGURES,
+            digits=6,
             mistakes=[m.bits_for_nats(), m.missing_minus()],
             hints=[
                 "Entropy is the expected surprise: −Σ p(x) log p(x), here over six equally "
@@ -63,7 +59,7 @@ EXERCISES = ExerciseSet(
             reference=lambda p: info.surprise(p, base=2),
             args=(1 / 52,),
             unit="bits",
-            rtol=SIX_FIGURES,
+            digits=6,
             mistakes=[
                 m.nats_for_bits(),
                 m.missing_minus(),
@@ -158,7 +154,7 @@ EXERCISES = ExerciseSet(
             variable="sigma_one_bit",
             reference=_sigma_for_bits,
             args=(1.0,),
-            rtol=SIX_FIGURES,
+            digits=6,
             mistakes=[
                 m.variance_for_std(),
                 m.confused_with(
@@ -192,7 +188,7 @@ EXERCISES = ExerciseSet(
             reference=_bits_per_toss,
             args=(0.8, (1, 2, 3, 3)),
             unit="bits per toss",
-            rtol=SIX_FIGURES,
+            digits=6,
             mistakes=[
                 m.confused_with(
                     "bits per pair",

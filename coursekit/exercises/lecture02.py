@@ -19,10 +19,6 @@ LOGITS = np.array([1.5, 0.2, 3.0, -0.5])  # a network's logits for classes 1-4
 ALICE_CODE = ("110", "0", "10", "111")
 P_CAROL = np.array([0.3, 0.1, 0.2, 0.4])
 
-#: Relative tolerance for an answer asked to 6 significant figures: rounding to 6 figures
-#: moves a number by at most 5e-6 of its size (a leading digit 1), so 1e-6 would reject some.
-SIX_FIGURES = 5e-6
-
 
 def _label_loss(predicted, label):
     """Cross-entropy loss of a one-based class label: −log q(label)."""
@@ -94,7 +90,7 @@ EXERCISES = ExerciseSet(
             reference=_cross_entropy_bits,
             args=(P_WEATHER, Q_WEATHER),
             unit="bits",
-            rtol=SIX_FIGURES,
+            digits=6,
             mistakes=[
                 _swapped_cross_entropy(),
                 m.entropy_for_cross_entropy(_entropy_bits),
@@ -121,7 +117,7 @@ EXERCISES = ExerciseSet(
             reference=_label_loss,
             args=(PREDICTED, 3),
             unit="nats",
-            rtol=SIX_FIGURES,
+            digits=6,
             mistakes=[
                 m.bits_for_nats(),
                 m.missing_minus(),
@@ -245,7 +241,7 @@ EXERCISES = ExerciseSet(
             reference=_logit_loss,
             args=(LOGITS, 2),
             unit="nats",
-            rtol=SIX_FIGURES,
+            digits=6,
             mistakes=[
                 m.confused_with(
                     "logits used as probabilities",
@@ -290,7 +286,7 @@ EXERCISES = ExerciseSet(
             reference=_mean_code_length,
             args=(P_CAROL, ALICE_CODE),
             unit="bits per word",
-            rtol=SIX_FIGURES,
+            digits=6,
             mistakes=[
                 m.confused_with(
                     "unweighted mean of code lengths",

@@ -95,7 +95,7 @@ EXERCISES = ExerciseSet(
             reference=_kl_bits,
             args=(WEATHER, FORECAST),
             unit="bits",
-            rtol=5e-6,
+            digits=6,
             mistakes=[
                 m.swapped_arguments("KL(P‖Q)"),
                 m.confused_with(
@@ -156,7 +156,7 @@ EXERCISES = ExerciseSet(
             reference=_kl_to_standard_normal,
             args=(0.5, 2.0),
             unit="nats",
-            rtol=5e-6,
+            digits=6,
             mistakes=[
                 m.variance_passed_as_std(position=1),
                 m.std_passed_as_variance(position=1),
@@ -239,7 +239,7 @@ EXERCISES = ExerciseSet(
             reference=info.js_divergence,
             args=(_coin(0.2), _coin(0.6)),
             unit="nats",
-            rtol=5e-6,
+            digits=6,
             mistakes=[
                 m.confused_with(
                     "Jensen–Shannon distance",
@@ -321,7 +321,7 @@ EXERCISES = ExerciseSet(
             variable="samples_needed",
             reference=_samples_for_k1,
             args=(0.5, 0.1),
-            rtol=5e-6,
+            digits=6,
             mistakes=[
                 m.Mistake(
                     "square root of n",

@@ -12,10 +12,6 @@ from coursekit.exercises import ChoiceExercise, ExerciseSet, FunctionExercise, V
 from coursekit.exercises import mistakes as m
 from coursekit.gaussians import Gaussian, Mixture
 
-#: Relative tolerance for an answer asked to 6 significant figures: rounding to 6 figures
-#: moves a number by at most 5e-6 of its size (a leading digit 1), so 1e-6 would reject some.
-SIX_FIGURES = 5e-6
-
 #: The fold of lecture 04: below this separation the reverse KL has no optimum on a mode.
 FOLD_D = 2.412
 
@@ -101,7 +97,7 @@ EXERCISES = ExerciseSet(
             variable="forward_variance",
             reference=_forward_fit_variance,
             args=(2.0, 0.5),
-            rtol=SIX_FIGURES,
+            digits=6,
             mistakes=[
                 m.std_for_variance(),
                 m.confused_with(
@@ -228,7 +224,7 @@ EXERCISES = ExerciseSet(
             variable="mean_field_variance",
             reference=_mean_field_reverse_variance,
             args=(4.0, 1.0, 0.6),
-            rtol=SIX_FIGURES,
+            digits=6,
             mistakes=[
                 m.confused_with(
                     "forward (marginal) variance",
@@ -265,7 +261,7 @@ EXERCISES = ExerciseSet(
             variable="reverse_std",
             reference=_reverse_fit_std,
             args=(2.3, 2.3),
-            rtol=SIX_FIGURES,
+            digits=6,
             mistakes=[
                 m.variance_for_std(),
                 m.confused_with(

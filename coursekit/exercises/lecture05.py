@@ -85,7 +85,7 @@ EXERCISES = ExerciseSet(
             variable="mle_variance",
             reference=_mle_variance,
             args=(DATA,),
-            rtol=5e-6,
+            digits=6,
             mistakes=[
                 m.confused_with(
                     "divided by N − 1",
@@ -150,7 +150,7 @@ EXERCISES = ExerciseSet(
             reference=_nll_at_mle,
             args=(DATA,),
             unit="nats",
-            rtol=5e-6,
+            digits=6,
             mistakes=[
                 m.sum_for_mean(lambda x: len(x)),
                 m.missing_minus(),
@@ -251,7 +251,7 @@ EXERCISES = ExerciseSet(
             variable="mass_in_gap",
             reference=_mass_in_gap,
             args=(CLUSTERS, GAP),
-            rtol=5e-6,
+            digits=6,
             mistakes=[
                 m.confused_with(
                     "unbiased variance",

@@ -282,7 +282,7 @@ EXERCISES = ExerciseSet(
             reference=_evidence_from_posterior,
             args=(3.0, 0.0),
             unit="nats",
-            rtol=1e-6,
+            digits=6,
             mistakes=[
                 _negated(
                     "Your value has the right size but the wrong sign. Bayes' theorem gives "
@@ -327,7 +327,7 @@ EXERCISES = ExerciseSet(
             reference=_elbo,
             args=(3.0, 1.2, 0.5),
             unit="nats",
-            rtol=1e-6,
+            digits=6,
             mistakes=[
                 ELBO_SIGN,
                 KL_ADDED,
@@ -362,7 +362,7 @@ EXERCISES = ExerciseSet(
             reference=_gap,
             args=(3.0, 1.2, 0.5),
             unit="nats",
-            rtol=1e-6,
+            digits=6,
             mistakes=[
                 _negated(
                     "Your value has the right size but the wrong sign: you computed "
@@ -575,7 +575,7 @@ EXERCISES = ExerciseSet(
             reference=_mean_field_gap,
             args=(-0.92,),
             unit="nats",
-            rtol=1e-6,
+            digits=6,
             mistakes=[
                 _negated(
                     "Your value has the right size but the wrong sign. The gap "
@@ -617,7 +617,7 @@ EXERCISES = ExerciseSet(
             variable="reparam_variance",
             reference=_reparam_variance,
             args=(2.0, 0.5, 0.6, 64),
-            rtol=1e-6,
+            digits=6,
             mistakes=[
                 m.confused_with(
                     "one sample",

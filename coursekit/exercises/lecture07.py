@@ -14,10 +14,6 @@ from coursekit.exercises import mistakes as m
 from coursekit.fitting import fit_reverse_kl
 from coursekit.gaussians import Gaussian, Mixture
 
-#: Relative tolerance for an answer asked to 6 significant figures: rounding to 6 figures
-#: moves a number by at most 5e-6 of its size (a leading digit 1), so 1e-6 would reject some.
-SIX_FIGURES = 5e-6
-
 
 def _alpha_discrete(p, q, alpha):
     """Minka's α-divergence of two discrete distributions, for 0 < α < 1, in nats."""
@@ -161,7 +157,7 @@ EXERCISES = ExerciseSet(
             reference=_half_divergence,
             args=(1.0,),
             unit="nats",
-            rtol=SIX_FIGURES,
+            digits=6,
             mistakes=[
                 m.confused_with(
                     "Hellinger instead of D_½",
@@ -193,7 +189,7 @@ EXERCISES = ExerciseSet(
             variable="alpha_std",
             reference=_alpha_fit_std,
             args=(2.5, 0.9, 0.0),
-            rtol=SIX_FIGURES,
+            digits=6,
             mistakes=[
                 m.variance_for_std(),
                 m.confused_with(
@@ -252,7 +248,7 @@ EXERCISES = ExerciseSet(
             variable="best_alpha_std",
             reference=_best_alpha_fit_std,
             args=(3.5, 0.3),
-            rtol=SIX_FIGURES,
+            digits=6,
             mistakes=[
                 m.confused_with(
                     "the local optimum",

@@ -44,13 +44,19 @@ class Mistake:
         """A function that makes this mistake (used by the exercises' self-tests)."""
         return self.transform(reference)
 
-    def explains(self, result, args: tuple, reference: Callable, expected) -> bool:
+    def explains(
+        self, result, args: tuple, reference: Callable, expected, rtol: float = 1e-6
+    ) -> bool:
+        """Whether ``result`` is this mistake's value (within ``rtol``; a looser ``rtol``
+        recognises a mistaken value the student rounded, unless it is that close to the
+        answer too)."""
         try:
             with np.errstate(all="ignore"):
                 wrong = self.transform(reference)(*args)
         except Exception:
             return False
-        return not close(wrong, expected) and close(result, wrong)
+        distinct = not close(wrong, expected, rtol=3 * max(rtol, 1e-6))
+        return distinct and close(result, wrong, rtol=rtol)
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,9 @@ class Predicate:
     def mistaken(self, reference: Callable) -> Callable:
         return self.make(reference)
 
-    def explains(self, result, args: tuple, reference: Callable, expected) -> bool:
+    def explains(
+        self, result, args: tuple, reference: Callable, expected, rtol: float = 1e-6
+    ) -> bool:
         try:
             return bool(
                 self.test(np.asarray(result, dtype=float), args, np.asarray(expected, dtype=float))
@@ -112,12 +120,14 @@ def nats_for_bits() -> Mistake:
     )
 
 
-def missing_minus() -> Mistake:
-    """The sign flipped, typically the minus of −log p forgotten."""
+def missing_minus(message: str | None = None) -> Mistake:
+    """The sign flipped, typically the minus of −log p forgotten; ``message`` says why the
+    quantity of the exercise has its sign (the default speaks of surprise)."""
     return Mistake(
         "missing minus sign",
-        "Your result has the right size but the wrong sign. Surprise is −log p: the log of a "
-        "probability is negative, and the minus sign makes information positive.",
+        message
+        or "Your result has the right size but the wrong sign. Surprise is −log p: the log of "
+        "a probability is negative, and the minus sign makes information positive.",
         _scaled(-1.0),
     )
 
