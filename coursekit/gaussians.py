@@ -45,13 +45,20 @@ def log_normaliser(half_logdet, dim: int = 1):
     ``half_logdet`` is ½ log det Σ, which is log σ in one dimension (``dim=1``) and
     Σ_i log L_ii for the Cholesky factor L of Σ (:func:`half_log_det`). Every Gaussian
     log-density of the course is −½ uᵀu − log Z with u = L⁻¹(x − μ) (u = (x − μ)/σ in 1-D),
-    and its differential entropy is log Z + k/2. Units: nats. No input checks.
+    and its differential entropy is log Z + k/2. Units: nats. Only the types are checked (a
+    number or array, a positive integer ``dim``), so it stays as fast as the arithmetic.
 
     Introduced in lecture 01 (Surprise and entropy).
 
     >>> round(log_normaliser(0.0), 6)  # ½ log 2π for N(0, 1)
     0.918939
     """
+    if not isinstance(half_logdet, float | np.ndarray):
+        half_logdet = check.as_float_array(half_logdet, "half_logdet")
+    if type(dim) is not int or dim < 1:
+        dim = check.count(dim, "dim")
+        if dim < 1:
+            raise ValueError("dim must be at least 1 (the number of coordinates).")
     return half_logdet + 0.5 * dim * LOG_2PI
 
 
@@ -62,14 +69,20 @@ def normal_logpdf(x, mean=0.0, std=1.0):
               - \tfrac12 \log 2\pi
 
     The one implementation behind :meth:`Gaussian.logpdf`, :meth:`Mixture.logpdf` and the
-    fitting, VI and divergence code; it checks nothing (σ > 0 is the caller's business), so it
-    is as fast as the arithmetic. Units: nats.
+    fitting, VI and divergence code. ``std`` must be > 0 (a ValueError says so); a float
+    ``std`` is checked with one comparison, so it stays as fast as the arithmetic. Units: nats.
 
     Introduced in lecture 01 (Surprise and entropy).
 
     >>> round(float(normal_logpdf(1.0)), 6)  # -1/2 - ½ log 2π
     -1.418939
     """
+    if not (isinstance(std, float) and std > 0):
+        std = check.positive(std, "std")
+    if not isinstance(x, float | int | np.ndarray):
+        x = check.as_float_array(x, "x")
+    if not isinstance(mean, float | int | np.ndarray):
+        mean = check.as_float_array(mean, "mean")
     z = (x - mean) / std
     return -0.5 * z * z - log_normaliser(np.log(std))
 
@@ -81,7 +94,19 @@ def half_log_det(chol: np.ndarray) -> float:
 
     Introduced in lecture 03 (KL divergence), for :func:`mvn_kl`.
     """
-    return float(np.log(np.diag(chol)).sum())
+    chol = check.as_float_array(chol, "chol")
+    if chol.ndim != 2 or chol.shape[0] != chol.shape[1] or chol.size == 0:
+        raise ValueError(
+            f"chol must be a square k×k Cholesky factor, but has shape {chol.shape}; get it "
+            "with np.linalg.cholesky(cov)."
+        )
+    diag = np.diag(chol)
+    if not (diag > 0).all() or not np.isfinite(diag).all():
+        raise ValueError(
+            "chol's diagonal must be finite and positive (a Cholesky factor of a covariance "
+            f"matrix), but it is {diag}. Get it with np.linalg.cholesky(cov)."
+        )
+    return float(np.log(diag).sum())
 
 
 def _number(x: float) -> str:

@@ -27,6 +27,7 @@ import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 from numpy.polynomial.legendre import leggauss
 
+from coursekit import _validate as check
 from coursekit.gaussians import Mixture, as_density, components, normal_logpdf
 
 __all__ = [
@@ -107,6 +108,15 @@ def mixture_singularities(mu, inv_var, offset) -> np.ndarray:
 
     Introduced in lecture 04 (Forward vs reverse KL).
     """
+    mu, inv_var, offset = (
+        check.as_float_array(a, n)
+        for a, n in ((mu, "mu"), (inv_var, "inv_var"), (offset, "offset"))
+    )
+    if not (mu.ndim == 1 and mu.shape == inv_var.shape == offset.shape):
+        raise ValueError(
+            f"mu, inv_var and offset must be 1-D arrays of the same length (one entry per "
+            f"component), but have shapes {mu.shape}, {inv_var.shape} and {offset.shape}."
+        )
     roots = []
     k = len(mu)
     for a in range(k):
@@ -274,12 +284,17 @@ def trapezoid_level(distance) -> np.ndarray:
 
     Introduced in lecture 04 (Forward vs reverse KL).
     """
-    distance = np.asarray(distance, float)
+    distance = check.as_float_array(distance, "distance")
     if not (distance > 0).all():
         raise ValueError(
             "distance must hold numbers greater than 0 (the half-width of a strip around the "
             f"real axis; inf for an entire function), but got {distance.min()}."
         )
+    return _level_of(distance)
+
+
+def _level_of(distance: np.ndarray) -> np.ndarray:
+    """:func:`trapezoid_level` without its input check, for the fits' inner loops."""
     with np.errstate(divide="ignore"):
         wanted = np.log2(_STRIP_FRACTION * _H_COARSE / distance)
     return np.clip(np.ceil(wanted), 0, _MAX_LEVEL).astype(int)
@@ -301,7 +316,10 @@ def normal_graded(singularities) -> tuple[np.ndarray, np.ndarray]:
     Introduced in lecture 04 (Forward vs reverse KL), for the reverse KL to targets with
     narrow, well-separated modes.
     """
-    s = np.asarray(singularities, complex).ravel()
+    try:
+        s = np.asarray(singularities, complex).ravel()
+    except (TypeError, ValueError):
+        s = np.array([np.nan])
     if not np.isfinite(s).all():
         raise ValueError("singularities must be finite complex numbers (points in z).")
     edges = [np.arange(-Z_MAX, Z_MAX + 1)]
@@ -380,7 +398,8 @@ def weighted_sum(values: np.ndarray, weights: np.ndarray):
 
     Introduced in lecture 04 (Forward vs reverse KL).
     """
-    if np.shape(values)[-1:] != np.shape(weights):
+    values, weights = np.asanyarray(values), np.asanyarray(weights)
+    if values.shape[-1:] != weights.shape:
         raise ValueError(
             f"values has shape {np.shape(values)} but weights has shape {np.shape(weights)}: "
             "the last axis of values must hold one value per weight."

@@ -40,10 +40,10 @@ from coursekit.gaussians import (
 from coursekit.quadrature import (
     FINEST_STRIP,
     Z_MAX,
+    _level_of,
     mixture_singularities,
     normal_graded,
     normal_trapezoid,
-    trapezoid_level,
     weighted_sum,
 )
 
@@ -112,6 +112,7 @@ class LogDensity:
         with np.errstate(over="ignore", divide="ignore"):  # 1/σ² beyond the floats: 0 or inf
             self.inv_var = 1.0 / self.sigma**2
         self.offset = np.log(w[keep]) - log_normaliser(np.log(self.sigma))
+        self.near = 1e4 * float(self.sigma.min())  # see __call__
         self.singularities = self._singularities()
 
     def _singularities(self) -> np.ndarray:
@@ -132,7 +133,7 @@ class LogDensity:
             return np.zeros(mean.shape, dtype=int)
         z = (self.singularities - mean[..., None]) / std[..., None]
         distance = np.where(np.abs(z.real) <= Z_MAX + 1, np.abs(z.imag), np.inf).min(axis=-1)
-        return np.where(distance < FINEST_STRIP, GRADED, trapezoid_level(distance))
+        return np.where(distance < FINEST_STRIP, GRADED, _level_of(distance))
 
     def level(self, mean: float, std: float) -> int:
         """The trapezoid level for one q = N(mean, std²) (see :meth:`levels`)."""
@@ -151,15 +152,25 @@ class LogDensity:
         """log p at ``origin + x`` and, for order ≥ 1, its first (and for order 2, second)
         derivative.
 
-        The fits pass q's mean as ``origin`` and σz as ``x``: the distance to each component
-        is then (origin − μ_k) + σz, which keeps every digit of σz even when q is 1e-6 wide
-        and sits at 1 (forming origin + σz first would lose ten of them). The components run
-        along a new leading axis (reductions over a short leading axis are much faster in
-        numpy than over a short trailing one).
+        The fits pass q's mean as ``origin`` and σz as ``x``. Far from 0 compared with the
+        narrowest component (|origin| > 1e4 σ_min) the distance to each component is formed
+        as (origin − μ_k) + σz, which keeps every digit of σz even when q is 1e-6 wide and
+        sits at 1 (forming origin + σz first would lose ten of them); nearer, as
+        (origin + σz) − μ_k, which loses nothing there and keeps the fits' digits as they
+        were. The components run along a new leading axis (reductions over a short leading
+        axis are much faster in numpy than over a short trailing one).
         """
         shape = (-1,) + (1,) * max(np.ndim(x), np.ndim(origin))
         mu, inv_var = self.mu.reshape(shape), self.inv_var.reshape(shape)
-        diff = (origin - mu) + x
+        far = (
+            abs(origin) > self.near
+            if isinstance(origin, float)
+            else np.abs(origin).max() > self.near
+        )
+        if far:
+            diff = (origin - mu) + x
+        else:
+            diff = (origin + x) - mu
         u = diff * inv_var  # (x − μ_k)/σ_k², minus the score of component k
         # log w_k + log N(x; μ_k, σ_k²) written out (offset = log w_k − log Z_k), since u and
         # diff serve the derivatives too.

@@ -40,7 +40,6 @@ def mixture_entropy(target, base=None) -> float:
     if isinstance(target, Gaussian):
         h = float(gaussian_entropy(target.std))
     else:
-        LogDensity(target)  # the message for a wrong target
         unit, target = standardised(target)  # h(p) = h(p in units of c) + log c
         logp = LogDensity(target)
         weights = np.array(target.weights)

@@ -381,11 +381,10 @@ def reverse_kl_profile(target, means) -> tuple[np.ndarray, np.ndarray]:
 
     Introduced in lecture 04 (Forward vs reverse KL).
     """
-    LogDensity(target)  # the message for a wrong target
+    unit, target = standardised(target)  # also the message for a wrong target
     means = check.as_float_array(means, "means")
     if means.size == 0 or not np.isfinite(means).all():
         raise ValueError("means must hold one or more finite numbers (the means μ of q).")
-    unit, target = standardised(target)
     logp = LogDensity(target)
     _check_spread(logp, target)
     mu = means.ravel() / unit
