@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import importlib
 import pkgutil
+import re
 from collections.abc import Iterator, Mapping
 
 from coursekit.exercises.core import (
@@ -133,7 +134,7 @@ def lectures() -> list[str]:
     return sorted(
         info.name.removeprefix("lecture")
         for info in pkgutil.iter_modules(__path__)
-        if info.name.startswith("lecture")
+        if re.fullmatch(r"lecture\d{2}", info.name)
     )
 
 
