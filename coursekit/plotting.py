@@ -214,11 +214,20 @@ def figure_png(fig: Figure, dpi: int = 80) -> bytes:
     return buffer.getvalue()
 
 
-def png_bytes(pixels, colors: int | None = None) -> bytes:
-    """Encode an RGB pixel array as PNG; ``colors`` quantises it to a palette of that size."""
-    image = Image.fromarray(np.ascontiguousarray(pixels))
+def png_bytes(pixels, colors: int | None = None, level: int = 6) -> bytes:
+    """Encode an RGB pixel array as PNG; ``colors`` quantises it to a palette of that size.
+
+    An RGBA array (an opaque Agg buffer) is encoded as RGB without copying it first;
+    ``level`` is zlib's compression level (1 fastest, 6 Pillow's default, 9 smallest).
+    """
+    pixels = np.asarray(pixels)
+    if pixels.ndim == 3 and pixels.shape[2] == 4 and pixels.flags.c_contiguous:
+        image = Image.frombuffer("RGBA", pixels.shape[1::-1], pixels, "raw", "RGBA", 0, 1)
+        image = image.convert("RGB")
+    else:
+        image = Image.fromarray(np.ascontiguousarray(pixels))
     if colors:
         image = image.quantize(colors, method=Image.Quantize.FASTOCTREE)
     buffer = io.BytesIO()
-    image.save(buffer, format="png")
+    image.save(buffer, format="png", compress_level=level)
     return buffer.getvalue()

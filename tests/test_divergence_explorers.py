@@ -234,3 +234,15 @@ def test_estimator_explorer_is_deterministic():
 
 def test_estimator_explorer_computation_is_a_lookup(estimator_explorer):
     assert EstimatorSpreadExplorer.compute(1.0, 100) is EstimatorSpreadExplorer.compute(1.0, 100)
+
+
+def test_estimator_explorer_never_prints_minus_zero_percent(estimator_explorer):
+    assert lecture03._signed_percent(-0.004) == "0%"
+    assert lecture03._signed_percent(-0.0004, 1) == "0.0%"
+    assert lecture03._signed_percent(0.24) == "+24%"
+    for mu in lecture03.MUS:
+        for n in lecture03.SAMPLE_SIZES:
+            r = estimator_explorer.update(mu=mu, n=n)
+            shown = [t.get_text() for t in estimator_explorer.stat_text.values()]
+            for text in [*shown, estimator_explorer.describe(r)]:
+                assert "-0%" not in text and "-0.0%" not in text, (mu, n, text)

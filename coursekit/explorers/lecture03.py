@@ -230,6 +230,16 @@ def _summary(mu: float, n: int) -> dict:
     return {"mu": mu, "n": n, "kl": kl, "stats": stats}
 
 
+def _signed_percent(fraction: float, decimals: int = 0) -> str:
+    """A fraction as a signed percentage; one that rounds to zero prints as 0%, never −0%.
+
+    >>> _signed_percent(-0.004), _signed_percent(0.24), _signed_percent(-0.0093, 1)
+    ('0%', '+24%', '-0.9%')
+    """
+    value = round(100 * fraction, decimals) + 0.0
+    return f"{value:.{decimals}f}%" if value == 0 else f"{value:+.{decimals}f}%"
+
+
 class EstimatorSpreadExplorer(Explorer):
     """Spread of the k1, k2, k3 Monte Carlo estimates of D_KL(Q‖P) against the sample size.
 
@@ -360,7 +370,8 @@ class EstimatorSpreadExplorer(Explorer):
             above.set_text(f"▲ {s['above']:.0%}" if s["above"] > 0 else "")
             below.set_text(f"▼ {s['below']:.0%}" if s["below"] > 0 else "")
             self.stat_text[name].set_text(
-                f"bias {s['bias'] / kl:+.0%}\nstd {s['std'] / kl:.0%}\n< 0: {s['negative']:.0%}"
+                f"bias {_signed_percent(s['bias'] / kl)}\nstd {s['std'] / kl:.0%}\n"
+                f"< 0: {s['negative']:.0%}"
             )
             self.curves[name].set_ydata(s["rms_curve"])
             self.points[name].set_ydata(s["rms_points"])
@@ -370,7 +381,8 @@ class EstimatorSpreadExplorer(Explorer):
     def describe(self, result: dict) -> str:
         kl = result["kl"]
         parts = [
-            f"{name} has bias {s['bias'] / kl:+.1%} and std {s['std'] / kl:.0%} of the KL"
+            f"{name} has bias {_signed_percent(s['bias'] / kl, 1)} and std {s['std'] / kl:.0%} "
+            "of the KL"
             for name, s in result["stats"].items()
         ]
         return (
