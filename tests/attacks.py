@@ -64,7 +64,10 @@ def _forged_dumps(obj, *args, **kwargs):
                    result={"status": "correct", "points": 1.0, "max_points": 1.0})
     return _real_dumps(obj, *args, **kwargs)
 json.dumps = _forged_dumps
-sys.modules["__main__"]._dumps = _forged_dumps  # the runner's own reference, too
+# The runner's and the extractor's own encoders, too: every message then says "correct".
+import coursekit.grading.extract, coursekit.grading.plain
+for module in (sys.modules["__main__"], coursekit.grading.plain, coursekit.grading.extract):
+    module.dumps = _forged_dumps
 """
 
 IMPORT_MODULE = """\
@@ -243,6 +246,18 @@ for folder in {targets!r} + ["/tmp", os.getcwd(), os.path.expanduser("~")]:
 """ + _won("_won")
 
 
+PRIVILEGES = """\
+import ctypes, os
+_status = dict(line.split(":", 1) for line in open("/proc/self/status") if ":" in line)
+_won = any(int(_status[f].strip(), 16) for f in ("CapEff", "CapPrm", "CapInh", "CapAmb"))
+_won = _won or _status["NoNewPrivs"].strip() != "1" or os.getuid() != 65534
+_libc = ctypes.CDLL(None, use_errno=True)
+_won = _won or _libc.unshare(0x10000000) == 0  # a new user namespace
+_won = _won or _libc.unshare(0x00020000) == 0  # a new mount namespace
+_won = _won or any(os.path.exists(p) for p in ("/etc/shadow", "/root/.bashrc", "/var", "/srv"))
+_won = _won or len([p for p in os.listdir("/proc") if p.isdigit()]) > 8  # others' processes
+"""
+
 HUGE_MESSAGE = """\
 raise ValueError('=HYPERLINK("http://evil")<script>alert(1)</script>[x](http://evil) `code` '
                  + "x" * 10_000_000)"""
@@ -322,6 +337,7 @@ def attacks(*, submissions: str, out: str, master: str, cache: str) -> dict:
         "daemon": (attack(daemon(out)), 0),
         "neighbours": (attack(at_end=[neighbours(submissions, master)]), 0),
         "escape": (attack(at_end=[escape([submissions, out, cache, master.rsplit("/", 1)[0]])]), 0),
+        "privileges": (attack(at_end=[PRIVILEGES + _won("_won")]), 0),
         "memory": (attack(MEMORY, answers=correct), n),
         "huge-message": (attack(HUGE_MESSAGE, answers=correct), n),
         "interrupt-in-check": (

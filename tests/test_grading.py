@@ -209,18 +209,6 @@ def test_monkeypatching_the_checker_has_no_effect(graded):
     assert set(_statuses(entry).values()) == {"incorrect"}
 
 
-def test_the_same_monkeypatch_would_fool_a_stale_checker(monkeypatch):
-    """The control for the test above: the patches do work on already-imported modules."""
-    import coursekit.exercises.core as core
-    import coursekit.exercises.mistakes as rules
-
-    q1 = exercise_set().q1
-    assert not q1.evaluate(0.0).passed
-    monkeypatch.setattr(core, "close", lambda *a, **k: True)
-    monkeypatch.setattr(rules, "close", lambda *a, **k: True)
-    assert q1.evaluate(0.0).passed
-
-
 def test_an_answer_equal_to_everything_does_not_pass(graded):
     entry = graded["by"]["liar"]
     assert entry["points"] == N - 1
@@ -322,6 +310,17 @@ def test_a_submission_over_its_time_limit_gets_zero(tmp_path):
     assert result.reason == "timed out after 10 s (in cell 3 (`import time`))"
     assert set(q["status"] for q in result.questions.values()) == {grading.NOT_GRADED}
     assert result.runtime < 25  # the sandbox was killed, not waited for
+
+
+def test_without_preloading_each_sandbox_starts_a_fresh_python(tmp_path):
+    sandbox_or_skip()
+    paths = [
+        write(submission(all_correct()), tmp_path / "a" / "01-exercises.ipynb"),
+        write(submission(), tmp_path / "b" / "01-exercises.ipynb"),
+    ]
+    results = grading.grade_batch(paths, jobs=2, timeout=120, progress=False, preload=False)
+    assert [r.name for r in results] == ["a/01-exercises.ipynb", "b/01-exercises.ipynb"]
+    assert [(r.status, r.points) for r in results] == [("graded", N), ("graded", 0)]
 
 
 def test_without_a_sandbox_every_report_warns(tmp_path, capsys):

@@ -28,6 +28,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from coursekit.grading import sandbox as sandboxing
+from coursekit.grading.cache import prepare_cache
 from coursekit.grading.judge import judge_run
 from coursekit.grading.results import (
     CHECK_TIMEOUT,
@@ -37,7 +38,8 @@ from coursekit.grading.results import (
     SubmissionResult,
     question,
 )
-from coursekit.grading.session import Settings, prepare_cache, run_submission
+from coursekit.grading.session import Settings, run_submission
+from coursekit.grading.zygote import Zygote, ZygoteError
 from coursekit.lectures import lecture_number
 
 MAX_NOTEBOOK = 64 * 2**20  # bytes of a submitted file
@@ -201,13 +203,17 @@ def grade_batch(
     sandbox: bool = True,
     memory: int | None = None,
     cache: Path | None = None,
+    preload: bool = True,
 ) -> list[SubmissionResult]:
     """Grade many submissions, ``jobs`` at a time (default: one per CPU), in input order.
 
     Each submission runs in a bubblewrap sandbox of its own (``sandbox=False``: as a plain
     process, with a warning in its result); ``memory`` caps each (bytes, default 2 GB).
     ``cache`` is the bytecode cache (default: the grader's, or with ``sandbox=False`` a
-    temporary one, which unsandboxed notebooks may spoil). Raises
+    temporary one, which unsandboxed notebooks may spoil). ``preload`` forks each sandbox's
+    runner from a process that imported the lecture modules once
+    (:mod:`~coursekit.grading.zygote`; much faster); without it, or where that is refused,
+    each sandbox starts a fresh Python. Raises
     :class:`~coursekit.grading.sandbox.SandboxUnavailable` when bwrap is missing.
     """
     unique = list(dict.fromkeys(Path(p) for p in paths))
@@ -232,8 +238,15 @@ def grade_batch(
     bar = _progress_bar(len(unique), enabled=progress)
     try:
         prepare_cache(settings)
+        if sandbox and preload:
+            try:
+                settings.zygote = Zygote(settings.cache)
+            except ZygoteError:
+                settings.zygote = None  # each sandbox starts a fresh Python instead
         return asyncio.run(_grade_all(unique, names, settings, lecture, jobs, bar))
     finally:
+        if settings.zygote is not None:
+            settings.zygote.close()
         bar.close()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -260,6 +273,7 @@ def grade_submission(
     name: str | None = None,
     sandbox: bool = True,
     memory: int | None = None,
+    preload: bool = True,
 ) -> SubmissionResult:
     """Run and grade one submitted notebook (see :func:`grade_batch`). Never raises for a
     problem of the submission: it becomes ``status`` and ``reason``."""
@@ -273,6 +287,7 @@ def grade_submission(
         lecture=lecture,
         sandbox=sandbox,
         memory=memory,
+        preload=preload,
     )[0]
     if name:
         result.name = name

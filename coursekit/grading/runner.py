@@ -221,9 +221,16 @@ def cpu_seconds() -> float:
 
 
 def main() -> None:  # pragma: no cover - runs in the sandbox (tested through the grader)
+    """The runner started as a program: settings and cells on stdin."""
     settings = json.loads(sys.stdin.readline())
     set_limits(settings.get("limits", {}))
     cells = json.loads(sys.stdin.readline())
+    run(settings, cells)
+
+
+def run(settings: dict, cells: list) -> None:  # pragma: no cover - runs in the sandbox
+    """Run the cells and report (see the module docstring); never returns. Limits are set
+    already; the channel is the file descriptor ``settings["channel"]``."""
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)  # input() reads an empty stream
     os.close(null)

@@ -20,16 +20,17 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursekit.grading import runner, sandbox
+from coursekit.grading import sandbox
+from coursekit.grading.zygote import CHANNEL
 
 STARTUP_TIMEOUT = 60  # seconds from the start to "ready" (imports)
 GRACE = 10  # seconds (plus half the limit) past the runner's own cell or check limit before
@@ -50,6 +51,7 @@ class Settings:
     sandboxed: bool = True
     bwrap: str | None = None
     cache: Path = field(default_factory=sandbox.cache_dir)  # bytecode and font caches
+    zygote: object | None = None  # a coursekit.grading.zygote.Zygote: runners forked ready
 
 
 @dataclass
@@ -163,17 +165,28 @@ async def run_submission(
         cpu = settings.timeout + STARTUP_TIMEOUT + settings.check_timeout * (2 * len(keys) + 2)
         rlimits = limits.rlimits(cpu + 30)
         pycache = str(settings.cache / "pycache")
+        group = sandbox.ControlGroup.create(f"coursekit-{os.getpid()}-{id(run)}", limits)
+        procs = [str(d / "cgroup.procs") for d in group.dirs] if group else []
+        has_cap = group is not None and group.has_process_cap
+        run.process_cap = has_cap or (settings.sandboxed and os.geteuid() != 0)
+        settings_fd = None
         if settings.sandboxed:
             notebook_fd = os.memfd_create("notebook")
             owned.append(notebook_fd)
             os.write(notebook_fd, notebook)
             os.lseek(notebook_fd, 0, os.SEEK_SET)
-            fds = (write_fd, notebook_fd)
             argv = sandbox.bwrap_argv(
                 settings.bwrap, limits, settings.cache, notebook_fd, sandbox.work_name(name)
             )
-            argv += sandbox.runner_argv(pycache)
             env, cwd = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, None
+            if settings.zygote is not None:  # a placeholder holds the namespaces; see zygote.py
+                info_r, info_w = os.pipe()
+                owned += [info_r, info_w]
+                argv[-1:] = ["--info-fd", str(info_w), "--", *HOLDER]
+                fds = (info_w, notebook_fd)
+            else:
+                argv += [*sandbox.runner_argv(pycache), "-m", "coursekit.grading.runner"]
+                fds = (write_fd, notebook_fd)
         else:
             scratch = Path(tempfile.mkdtemp(prefix="coursekit-unsandboxed-"))
             (scratch / sandbox.work_name(name)).write_bytes(notebook)
@@ -184,16 +197,11 @@ async def run_submission(
             env = sandbox.environment(pycache)
             env.update(HOME=str(scratch), MPLCONFIGDIR=str(scratch / "matplotlib"))
             env.update(IPYTHONDIR=str(scratch / "ipython"))
-            argv, fds, cwd = sandbox.runner_argv(pycache), (write_fd,), str(scratch)
+            argv = [*sandbox.runner_argv(pycache), "-m", "coursekit.grading.runner"]
+            fds, cwd = (write_fd,), str(scratch)
             rlimits["processes"] = None  # would count every process of the grader's user
-        # A cgroup (root only): the process cap that RLIMIT_NPROC cannot give root, a memory
-        # cap for the whole run, and a way to find every process the run started.
-        group = sandbox.ControlGroup.create(f"coursekit-{os.getpid()}-{id(run)}", limits)
-        argv += ["-m", "coursekit.grading.runner"]
-        if group is not None:
-            argv = group.wrap(argv)
-        has_cap = group is not None and group.has_process_cap
-        run.process_cap = has_cap or (settings.sandboxed and os.geteuid() != 0)
+        if group is not None:  # the process cap RLIMIT_NPROC cannot give root, a memory cap
+            argv = group.wrap(argv)  # for the whole run, every process it started found
         process = await asyncio.create_subprocess_exec(
             *argv,
             stdin=subprocess.PIPE,
@@ -207,8 +215,20 @@ async def run_submission(
         for fd in fds:
             os.close(fd)
             owned.remove(fd)
+        if settings.sandboxed and settings.zygote is not None:
+            owned.remove(info_r)  # _fork_runner closes it
+            try:
+                settings_fd = await _fork_runner(settings.zygote, info_r, procs, write_fd)
+            except Exception:  # the zygote failed: this and later runners start from scratch
+                _kill(process, True)
+                await process.wait()
+                settings.zygote = None
+                return await run_submission(cells, notebook, name, lecture, keys, settings)
+            owned += [settings_fd]
+            owned.remove(write_fd)
+            os.close(write_fd)
         header = {
-            "channel": fds[0],
+            "channel": fds[0] if settings_fd is None else CHANNEL,
             "lecture": lecture,
             "cell_timeout": settings.cell_timeout,
             "check_timeout": settings.check_timeout,
@@ -216,16 +236,19 @@ async def run_submission(
         }
         payload = (json.dumps(header) + "\n" + json.dumps(cells) + "\n").encode()
         reader = _Reader(run, settings, {index for index, _ in cells}, set(keys))
-        feeding = asyncio.ensure_future(_feed(process, payload))
+        if settings_fd is None:
+            feeding = asyncio.ensure_future(_feed(process, payload))
+        else:
+            owned.remove(settings_fd)
+            feeding = asyncio.ensure_future(
+                asyncio.to_thread(_write_and_close, settings_fd, payload)
+            )
         errors = asyncio.ensure_future(_tail(process.stderr))
         try:
             owned.remove(read_fd)  # _read_channel closes it
             await _read_channel(read_fd, reader)
-            if not run.ended:  # the runner ended (or said so): give it a moment to exit
-                try:
-                    await asyncio.wait_for(process.wait(), 2)
-                except TimeoutError:
-                    pass
+            if reader.ready_at is not None:
+                run.runtime = time.monotonic() - reader.ready_at
         finally:
             _kill(process, settings.sandboxed)
             if group is not None:
@@ -239,8 +262,6 @@ async def run_submission(
                 run.stderr = await asyncio.wait_for(errors, 5)
             except TimeoutError:
                 pass
-        if reader.ready_at is not None:
-            run.runtime = time.monotonic() - reader.ready_at
         if not run.ended:
             run.ended = "done" if run.done else ("fatal" if run.fatal else "died")
         return run
@@ -251,6 +272,67 @@ async def run_submission(
             group.close()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+HOLDER = ("/usr/bin/sleep", "infinity")  # the placeholder that holds a sandbox's namespaces
+
+
+async def _fork_runner(zygote, info_fd: int, procs: list[str], channel_fd: int) -> int:
+    """Ask the zygote for a runner in the sandbox whose bwrap reports on ``info_fd``; the
+    descriptor to write the settings and cells to."""
+    pid1 = await asyncio.to_thread(_read_info, info_fd)
+    holder = await asyncio.to_thread(_wait_for_holder, pid1)
+    settings_r, settings_w = os.pipe()
+    try:
+        await asyncio.to_thread(zygote.start, holder, procs, settings_r, channel_fd)
+    except BaseException:
+        os.close(settings_w)
+        raise
+    finally:
+        os.close(settings_r)
+    return settings_w
+
+
+def _read_info(fd: int) -> int:
+    """The host PID of the sandbox's first process, from bwrap's ``--info-fd``."""
+    data = b""
+    try:
+        while not data.rstrip().endswith(b"}"):
+            ready = select.select([fd], [], [], STARTUP_TIMEOUT)[0]
+            chunk = os.read(fd, 4096) if ready else b""
+            if not chunk:
+                raise RuntimeError("bwrap gave no information")
+            data += chunk
+    finally:
+        os.close(fd)
+    return int(json.loads(data)["child-pid"])
+
+
+def _wait_for_holder(pid1: int) -> int:
+    """The placeholder's PID, once bwrap has set the sandbox up and started it."""
+    want = ("\0".join(HOLDER) + "\0").encode()
+    end = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < end:
+        try:
+            children = Path(f"/proc/{pid1}/task/{pid1}/children").read_text().split()
+            for child in children:
+                if Path(f"/proc/{child}/cmdline").read_bytes() == want:
+                    return int(child)
+        except OSError:
+            pass
+        time.sleep(0.002)
+    raise RuntimeError("the sandbox's placeholder did not start")
+
+
+def _write_and_close(fd: int, payload: bytes) -> None:
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 async def _feed(process, payload: bytes) -> None:
@@ -319,80 +401,3 @@ def _kill(process, sandboxed: bool) -> None:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-
-
-def prepare_cache(settings: Settings) -> None:
-    """Fill the bytecode and matplotlib caches by running the runner once on a trusted cell
-    (no student code), so each sandbox imports compiled modules (read-only). Skipped when no
-    module it compiled, and no file of coursekit, changed since the last time."""
-    from coursekit import exercises
-
-    pycache = settings.cache / "pycache"
-    (settings.cache / "matplotlib").mkdir(parents=True, exist_ok=True)
-    pycache.mkdir(parents=True, exist_ok=True)
-    modules, stamps = settings.cache / "modules.json", settings.cache / "stamps.json"
-    filled = any(pycache.iterdir()) and any((settings.cache / "matplotlib").iterdir())
-    if filled and _stamps(modules) is not None and _stamps(modules) == _read_json(stamps):
-        return
-    with tempfile.TemporaryDirectory(prefix="coursekit-warm-up-") as folder:
-        env = sandbox.environment(str(pycache))
-        env.update(HOME=folder, MPLCONFIGDIR=str(settings.cache / "matplotlib"))
-        env.update(IPYTHONDIR=folder, PYTHONDONTWRITEBYTECODE="")
-        null = os.open(os.devnull, os.O_WRONLY)
-        try:
-            header = {
-                "channel": null,
-                "lecture": exercises.lectures()[0],
-                "cell_timeout": 60,
-                "check_timeout": 10,
-                "limits": {},
-                "preload": list(runner.PRELOAD),
-            }
-            cell = (  # our own code: the list of the modules to watch
-                "import json, sys\n"
-                "files = sorted({getattr(m, '__file__', None) or '' for m in "
-                "list(sys.modules.values())} - {''})\n"
-                f"json.dump(files, open({str(modules)!r}, 'w'))"
-            )
-            payload = json.dumps(header) + "\n" + json.dumps([[0, cell]]) + "\n"
-            argv = [sys.executable, "-I", "-X", f"pycache_prefix={pycache}"]
-            done = subprocess.run(
-                [*argv, "-m", "coursekit.grading.runner"],
-                input=payload.encode(),
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                pass_fds=(null,),
-                env=env,
-                cwd=folder,
-                timeout=300,
-                check=False,
-            )
-        finally:
-            os.close(null)
-    if done.returncode == 0 and _stamps(modules) is not None:
-        stamps.write_text(json.dumps(_stamps(modules)))
-
-
-def _read_json(path: Path):
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-
-
-def _stamps(modules: Path) -> dict[str, list[int]] | None:
-    """Size and modification time of every module the warm-up imported and of every file of
-    coursekit (a new module counts too); None before the first warm-up."""
-    files = _read_json(modules)
-    if not isinstance(files, list):
-        return None
-    package = Path(runner.__file__).resolve().parent.parent
-    files = set(files) | {str(p) for p in package.rglob("*.py")}
-    stamps: dict[str, list[int]] = {"python": [sys.hexversion]}
-    for name in sorted(files):
-        try:
-            info = os.stat(name)
-        except OSError:
-            continue
-        stamps[name] = [info.st_mtime_ns, info.st_size]
-    return stamps
