@@ -33,6 +33,7 @@ from scipy.special import expit
 
 from coursekit import _validate as check
 from coursekit.fitting import fit_forward_kl, fit_reverse_kl
+from coursekit.fitting._target import common_unit
 from coursekit.gaussians import Gaussian, as_density, components, log_normaliser, spread
 from coursekit.quadrature import mass_grid
 
@@ -67,6 +68,32 @@ def _tempered(p, q, alpha: float) -> list[tuple[float, float]]:
             std = float(np.exp(-0.5 * np.logaddexp(la, lb)))
             out.append((share * a.mean + (1 - share) * b.mean, std))
     return out
+
+
+def _frame(*densities) -> tuple[float, float]:
+    """(shift, unit) such that x' = (x − shift)/unit leaves both divergences unchanged and
+    keeps every density resolvable: ``unit`` a power of two (:func:`common_unit`), so that
+    densities beyond 1e±100 neither overflow the grid nor lose digits, and ``shift`` the mean
+    of the narrowest component where it sits more than 1e4 of its stds from 0 (a float x near
+    2e7 cannot resolve a component 0.01 wide to better than 4e-7 of its std)."""
+    unit = common_unit(*densities)
+    narrowest = min((c for d in densities for c in components(d)), key=lambda c: c.std)
+    shift = narrowest.mean if abs(narrowest.mean) > 1e4 * narrowest.std else 0.0
+    return shift, unit
+
+
+def _into(d, shift: float, unit: float):
+    """A Gaussian or Mixture in the frame x' = (x − shift)/unit of :func:`_frame`."""
+    if shift == 0.0 and unit == 1.0:
+        return d
+    moved = [Gaussian((c.mean - shift) / unit, c.std / unit) for c in components(d)]
+    return moved[0] if isinstance(d, Gaussian) else type(d)(d.weights, moved)
+
+
+def _in_common_units(p, q):
+    """p and q in the frame of :func:`_frame`."""
+    shift, unit = _frame(p, q)
+    return _into(p, shift, unit), _into(q, shift, unit)
 
 
 def _grid(p, q, alpha: float):
@@ -117,6 +144,7 @@ def alpha_divergence(p, q, alpha, base=None) -> float:
     p, q = _density(p, "p"), _density(q, "q")
     alpha = _alpha(alpha)
     ln_base = check.log_base(base)
+    p, q = _in_common_units(p, q)
     x, w = _grid(p, q, alpha)
     log_p, log_q = np.asarray(p.logpdf(x)), np.asarray(q.logpdf(x))
     if alpha <= 0.5:
@@ -136,7 +164,7 @@ def hellinger_squared(p, q) -> float:
 
     Introduced in lecture 07 (Between the two KLs).
     """
-    p, q = _density(p, "p"), _density(q, "q")
+    p, q = _in_common_units(_density(p, "p"), _density(q, "q"))
     x, w = _grid(p, q, 0.5)
     h2 = float(w @ (0.5 * (np.exp(0.5 * p.logpdf(x)) - np.exp(0.5 * q.logpdf(x))) ** 2))
     return min(h2, 1.0)
@@ -207,6 +235,10 @@ def fit_alpha(target, alpha, init: Gaussian) -> Gaussian:
         return fit_reverse_kl(target, init)
     if alpha == 1:
         return fit_forward_kl(target)
+    shift, unit = _frame(target, init)
+    if shift != 0.0 or unit != 1.0:  # fit in the frame of _frame and map the fit back
+        q = fit_alpha(_into(target, shift, unit), alpha, _into(init, shift, unit))
+        return Gaussian(q.mean * unit + shift, q.std * unit)
     # The grid holds the target, the moment-matched Gaussian (the widest fit) and init.
     widest = fit_forward_kl(target)
     fit = _fit_on_grid(target, alpha, init, widest, init)

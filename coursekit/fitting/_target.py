@@ -61,36 +61,50 @@ def as_model(q, name: str, example: str = "Gaussian(mean=0, std=1)") -> Gaussian
     return as_gaussian(q, name, example, note)
 
 
-def standardised(target) -> tuple[float, Gaussian | Mixture]:
-    """A power of two c and the target in units of c (means and stds divided by c), with c = 1
-    and the target itself unless a component is narrower than 1e-100 or a mean or std
-    exceeds 1e100.
+def common_unit(*densities) -> float:
+    """A power of two c to measure the densities in: 1 unless a component is narrower than
+    1e-100 or a mean or std exceeds 1e100, else the narrowest std rounded to a power of two.
 
-    The reverse KL is unchanged by the change of units and an entropy shifts by log c. A
-    power of two divides exactly, so ordinary targets keep every digit, while 1/σ² of a
-    component 1e-200 wide (which overflows) becomes 1/(σ/c)² of order 1.
+    KL and α-divergences are unchanged by a change of units and an entropy shifts by log c. A
+    power of two divides exactly, so ordinary densities keep every digit, while 1/σ² of a
+    component 1e-200 wide (which overflows) becomes 1/(σ/c)² of order 1, and ±12σ of a
+    component 1e307 wide no longer overflows. Components whose scales differ by more than
+    1e300 cannot share one computation: ValueError.
+
+    Introduced in lecture 04 (Forward vs reverse KL).
     """
-    comps = components(as_density(target, "target", "Mixture.symmetric(2) or Gaussian(0, 1)"))
+    comps = [
+        c
+        for d in densities
+        for c in components(as_density(d, "target", "Mixture.symmetric(2) or Gaussian(0, 1)"))
+    ]
     narrowest = min(c.std for c in comps)
     largest = max(max(c.std, abs(c.mean)) for c in comps)
     if narrowest >= 1e-100 and largest <= 1e100:
-        return 1.0, target
+        return 1.0
     if largest / narrowest > 1e300:
         raise ValueError(
-            f"The target's components span scales from {narrowest:.3g} (the narrowest std) "
-            f"to {largest:.3g}, a ratio beyond 1e300 that floating point cannot hold in one "
+            f"The components span scales from {narrowest:.3g} (the narrowest std) to "
+            f"{largest:.3g}, a ratio beyond 1e300 that floating point cannot hold in one "
             "computation. Drop the components that cannot matter at the scale you study."
         )
-    unit = 2.0 ** round(np.log2(narrowest))
-    scaled = [Gaussian(c.mean / unit, c.std / unit) for c in comps]
-    if isinstance(target, Gaussian):
-        return unit, scaled[0]
-    return unit, Mixture(target.weights, scaled)
+    return 2.0 ** round(np.log2(narrowest))
 
 
-def in_units(q: Gaussian, unit: float) -> Gaussian:
-    """``q`` with mean and std divided by ``unit`` (a power of two from :func:`standardised`)."""
-    return q if unit == 1.0 else Gaussian(q.mean / unit, q.std / unit)
+def in_units(d, unit: float):
+    """A Gaussian or Mixture with every mean and std divided by ``unit`` (exact for a power
+    of two from :func:`common_unit`); ``d`` itself for unit 1."""
+    if unit == 1.0:
+        return d
+    if isinstance(d, Gaussian):
+        return Gaussian(d.mean / unit, d.std / unit)
+    return Mixture(d.weights, [Gaussian(c.mean / unit, c.std / unit) for c in d.components])
+
+
+def standardised(target) -> tuple[float, Gaussian | Mixture]:
+    """``(c, target in units of c)`` with c = :func:`common_unit` of the target."""
+    unit = common_unit(target)
+    return unit, in_units(target, unit)
 
 
 class LogDensity:

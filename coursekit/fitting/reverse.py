@@ -53,8 +53,11 @@ def reverse_kl(q, target, base=None) -> float:
               H(q) = \tfrac12 \log(2\pi e \sigma_q^2)
 
     Closed form for a Gaussian p; for a mixture E_q[log p] by quadrature
-    (:mod:`coursekit.fitting._target`; accurate to ~1e-8). Units: nats for ``base=None``, bits
-    for ``base=2``. Argument order as in the notation: ``reverse_kl(q, p)`` is KL(q‖p).
+    (:mod:`coursekit.fitting._target`; accurate to ~1e-8 nats, also for a wide q across the
+    sharp bend of log p between narrow modes, e.g. modes of width 0.01). A target beyond
+    1e±100 is measured in a power-of-two unit (the KL does not change). Never negative.
+    Units: nats for ``base=None``, bits for ``base=2``. Argument order as in the notation:
+    ``reverse_kl(q, p)`` is KL(q‖p).
 
     Introduced in lecture 04 (Forward vs reverse KL).
 
@@ -245,7 +248,10 @@ def fit_reverse_kl(target, init: Gaussian) -> Gaussian:
       stays positive (≈ 1.56/d² for large d), so a symmetric ``init`` (mean 0) ends on it.
 
     Accurate to ~1e-8 in μ and σ (benchmarks/bench_fitting.py compares with a brute-force
-    grid); takes 1–5 ms. For a Gaussian target the fit is the target itself (KL = 0).
+    grid); takes 1–5 ms. For a Gaussian target the fit is the target itself (KL = 0). A target
+    beyond 1e±100 is fitted in a power-of-two unit; one spread over more than
+    ``MAX_SPREAD_RATIO`` = 1e12 times its narrowest std raises ValueError (its KL spans more
+    orders of magnitude than float64 resolves).
 
     Introduced in lecture 04 (Forward vs reverse KL).
 
