@@ -30,10 +30,14 @@ Time limits and credit
     erases an answer already given.
 
 Speed
-    Every sandbox starts a fresh Python (about a second of imports on this course's
-    modules, compiled once per batch into the grader's bytecode cache, which sandboxes read
-    but cannot write) and runs cells in an IPython shell with text-only outputs. ``make
-    bench`` measures a batch (``benchmarks/bench_grading.py``).
+    A fresh Python in every sandbox would spend about a second importing numpy, scipy,
+    matplotlib, IPython and coursekit. Instead a *zygote* (:mod:`~coursekit.grading.zygote`)
+    imports them once per batch, outside any sandbox and without ever running a notebook, and
+    for each submission forks a child that enters the sandbox bwrap has just made for it
+    (joins its namespaces, checks where it landed, drops every privilege) and becomes its
+    runner. Modules are read from the grader's bytecode cache (:mod:`~coursekit.grading.
+    cache`), which sandboxes can read but not write. Cells run in an IPython shell with
+    text-only outputs. ``make bench`` measures a batch (``benchmarks/bench_grading.py``).
 
 Without bubblewrap, :func:`grade_batch` raises :class:`SandboxUnavailable` (with install
 instructions) unless ``sandbox=False``, which runs each notebook as a plain process with the

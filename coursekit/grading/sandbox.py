@@ -1,7 +1,9 @@
 """The sandbox of one submission: bubblewrap (``bwrap``), its limits and its environment.
 
-Each submission's runner (:mod:`coursekit.grading.runner`) starts inside its own bubblewrap
-sandbox, the tool Flatpak uses (Debian/Ubuntu package ``bubblewrap``):
+Each submission's runner (:mod:`coursekit.grading.runner`) runs inside its own bubblewrap
+sandbox, the tool Flatpak uses (Debian/Ubuntu package ``bubblewrap``): started by bwrap, or
+(faster) forked into the sandbox's namespaces by the zygote (:mod:`coursekit.grading.zygote`),
+which then drops every privilege as bwrap would. The sandbox is the same either way:
 
 - **namespaces**: ``--unshare-all --unshare-user --disable-userns``: its own user, PID,
   network (no interface but loopback), IPC, UTS and cgroup namespaces, and no new user

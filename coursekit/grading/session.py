@@ -1,8 +1,9 @@
 """Running one submission, grader side: start its sandbox, feed it the cells, read the channel.
 
-:func:`run_submission` starts the runner (:mod:`coursekit.grading.runner`) in a bubblewrap
-sandbox (:mod:`coursekit.grading.sandbox`), or as a plain process with ``--no-sandbox``, writes
-its settings and the notebook's code cells to its stdin, and reads the channel: one JSON object
+:func:`run_submission` creates a bubblewrap sandbox (:mod:`coursekit.grading.sandbox`) and has
+the zygote fork a runner into it (:mod:`coursekit.grading.zygote`), or starts a fresh runner
+(:mod:`coursekit.grading.runner`) in it, or with ``--no-sandbox`` as a plain process; it writes
+the runner's settings and the notebook's code cells to it, and reads the channel: one JSON object
 per line, each line at most :data:`MAX_LINE` bytes and :data:`MAX_TOTAL` in all, each parsed
 and checked (an unreadable or unexpected line is counted and dropped). It records what it saw
 in a :class:`Run` (cells that raised or were stopped, the last plain data of every answer, how
@@ -20,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursekit.grading import sandbox
-from coursekit.grading.zygote import CHANNEL
+from coursekit.grading.zygote import CHANNEL, HOLDER, fork_runner
 
 STARTUP_TIMEOUT = 60  # seconds from the start to "ready" (imports)
 GRACE = 10  # seconds (plus half the limit) past the runner's own cell or check limit before
@@ -216,9 +216,9 @@ async def run_submission(
             os.close(fd)
             owned.remove(fd)
         if settings.sandboxed and settings.zygote is not None:
-            owned.remove(info_r)  # _fork_runner closes it
+            owned.remove(info_r)  # fork_runner closes it
             try:
-                settings_fd = await _fork_runner(settings.zygote, info_r, procs, write_fd)
+                settings_fd = await fork_runner(settings.zygote, info_r, procs, write_fd)
             except Exception:  # the zygote failed: this and later runners start from scratch
                 _kill(process, True)
                 await process.wait()
@@ -272,56 +272,6 @@ async def run_submission(
             group.close()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
-
-
-HOLDER = ("/usr/bin/sleep", "infinity")  # the placeholder that holds a sandbox's namespaces
-
-
-async def _fork_runner(zygote, info_fd: int, procs: list[str], channel_fd: int) -> int:
-    """Ask the zygote for a runner in the sandbox whose bwrap reports on ``info_fd``; the
-    descriptor to write the settings and cells to."""
-    pid1 = await asyncio.to_thread(_read_info, info_fd)
-    holder = await asyncio.to_thread(_wait_for_holder, pid1)
-    settings_r, settings_w = os.pipe()
-    try:
-        await asyncio.to_thread(zygote.start, holder, procs, settings_r, channel_fd)
-    except BaseException:
-        os.close(settings_w)
-        raise
-    finally:
-        os.close(settings_r)
-    return settings_w
-
-
-def _read_info(fd: int) -> int:
-    """The host PID of the sandbox's first process, from bwrap's ``--info-fd``."""
-    data = b""
-    try:
-        while not data.rstrip().endswith(b"}"):
-            ready = select.select([fd], [], [], STARTUP_TIMEOUT)[0]
-            chunk = os.read(fd, 4096) if ready else b""
-            if not chunk:
-                raise RuntimeError("bwrap gave no information")
-            data += chunk
-    finally:
-        os.close(fd)
-    return int(json.loads(data)["child-pid"])
-
-
-def _wait_for_holder(pid1: int) -> int:
-    """The placeholder's PID, once bwrap has set the sandbox up and started it."""
-    want = ("\0".join(HOLDER) + "\0").encode()
-    end = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < end:
-        try:
-            children = Path(f"/proc/{pid1}/task/{pid1}/children").read_text().split()
-            for child in children:
-                if Path(f"/proc/{child}/cmdline").read_bytes() == want:
-                    return int(child)
-        except OSError:
-            pass
-        time.sleep(0.002)
-    raise RuntimeError("the sandbox's placeholder did not start")
 
 
 def _write_and_close(fd: int, payload: bytes) -> None:

@@ -28,15 +28,19 @@ back to starting a fresh runner in each sandbox.
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import fcntl
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
+from pathlib import Path
 
 from coursekit.grading import sandbox
 
@@ -54,6 +58,9 @@ _ORDER = ("mnt", "net", "ipc", "uts", "cgroup", "pid")
 PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 24, 38, 47, 4
 _CAPABILITY_VERSION_3 = 0x20080522
 CHANNEL, SETTINGS = 3, 0  # descriptors of the runner: channel out, settings and cells in
+
+
+READY_TIMEOUT = 60  # seconds for bwrap to set a sandbox up
 
 
 class ZygoteError(RuntimeError):
@@ -111,6 +118,56 @@ class Zygote:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
+
+
+HOLDER = ("/usr/bin/sleep", "infinity")  # the placeholder that holds a sandbox's namespaces
+
+
+async def fork_runner(zygote, info_fd: int, procs: list[str], channel_fd: int) -> int:
+    """Ask the zygote for a runner in the sandbox whose bwrap reports on ``info_fd``; the
+    descriptor to write the settings and cells to."""
+    pid1 = await asyncio.to_thread(_read_info, info_fd)
+    holder = await asyncio.to_thread(_wait_for_holder, pid1)
+    settings_r, settings_w = os.pipe()
+    try:
+        await asyncio.to_thread(zygote.start, holder, procs, settings_r, channel_fd)
+    except BaseException:
+        os.close(settings_w)
+        raise
+    finally:
+        os.close(settings_r)
+    return settings_w
+
+
+def _read_info(fd: int) -> int:
+    """The host PID of the sandbox's first process, from bwrap's ``--info-fd``."""
+    data = b""
+    try:
+        while not data.rstrip().endswith(b"}"):
+            ready = select.select([fd], [], [], READY_TIMEOUT)[0]
+            chunk = os.read(fd, 4096) if ready else b""
+            if not chunk:
+                raise RuntimeError("bwrap gave no information")
+            data += chunk
+    finally:
+        os.close(fd)
+    return int(json.loads(data)["child-pid"])
+
+
+def _wait_for_holder(pid1: int) -> int:
+    """The placeholder's PID, once bwrap has set the sandbox up and started it."""
+    want = ("\0".join(HOLDER) + "\0").encode()
+    end = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < end:
+        try:
+            children = Path(f"/proc/{pid1}/task/{pid1}/children").read_text().split()
+            for child in children:
+                if Path(f"/proc/{child}/cmdline").read_bytes() == want:
+                    return int(child)
+        except OSError:
+            pass
+        time.sleep(0.002)
+    raise RuntimeError("the sandbox's placeholder did not start")
 
 
 # -- the zygote --------------------------------------------------------------------------------
