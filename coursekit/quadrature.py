@@ -204,9 +204,10 @@ def mass_grid(*densities, points: int | None = None, windows=()) -> tuple[np.nda
     """
     comps = _densities(densities)
     lo, hi = mass_interval(*densities)
+    windows = _windows(windows)
     if points is None:
-        centres = np.array([c.mean for c in comps] + [float(m) for m, _ in windows])
-        stds = np.array([c.std for c in comps] + [float(s) for _, s in windows])
+        centres = np.array([c.mean for c in comps] + [m for m, _ in windows])
+        stds = np.array([c.std for c in comps] + [s for _, s in windows])
         wanted = np.ceil(8 * (hi - lo) / stds[: len(comps)].min())
         bends = _bends(densities)
         bends = bends[(bends.real >= lo) & (bends.real <= hi)]
@@ -221,6 +222,23 @@ def mass_grid(*densities, points: int | None = None, windows=()) -> tuple[np.nda
     w = np.full(points, (hi - lo) / (points - 1))
     w[[0, -1]] *= 0.5
     return x, w
+
+
+def _windows(windows) -> list[tuple[float, float]]:
+    """``windows`` as (centre, std) float pairs, finite with std > 0, or a ValueError."""
+    try:
+        pairs = [(float(m), float(s)) for m, s in windows]
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"windows must be a list of (centre, std) pairs of numbers, but got {windows!r}."
+        ) from None
+    for m, s in pairs:
+        if not (np.isfinite(m) and np.isfinite(s) and s > 0):
+            raise ValueError(
+                f"Each window is a (centre, std) pair with a finite centre and std > 0, but "
+                f"one is ({m:g}, {s:g})."
+            )
+    return pairs
 
 
 def _panel_grid(lo, hi, centres, stds, bends) -> tuple[np.ndarray, np.ndarray]:

@@ -496,3 +496,22 @@ def test_logistic_docstring_states_the_recomputed_correlation():
     assert f"ρ ≈ {rho:.2f}".replace("-", "−") in doc
     assert f"{rho:.4f}".replace("-", "−") in doc
     assert "sigm" in doc and "\\sigma(" not in doc
+
+
+def test_logistic_model_with_extreme_prior_stds():
+    flat = vi.LogisticRegression2D(prior_std=1e200)  # σ₀² overflows: the prior is flat
+    assert np.isfinite(flat.grid_posterior(51).log_evidence)
+    np.testing.assert_array_equal(flat.grad_log_joint(np.zeros(2)), (flat.y - 0.5) @ flat.design)
+    with pytest.raises(ValueError, match="at least 1e-150"):
+        vi.LogisticRegression2D(prior_std=1e-200)
+
+
+def test_kl_from_the_grid_posterior_is_never_negative():
+    post = vi.LogisticRegression2D().grid_posterior(101)
+    assert post.kl_from(post.mean, post.cov) >= 0
+
+
+def test_mass_grid_windows_are_checked():
+    for bad in ([(0.0, -1.0)], "ab", [(1, 2, 3)], [(0.0, math.nan)]):
+        with pytest.raises(ValueError, match="window"):
+            quadrature.mass_grid(Gaussian(0, 1), windows=bad)

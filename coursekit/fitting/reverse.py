@@ -284,7 +284,8 @@ def reverse_kl_optima(target, inits=None, tol: float = 1e-4) -> list[Gaussian]:
     fits and the central fit. Returns the optima sorted by mean.
 
     For ½N(−d, 1) + ½N(d, 1): one (central) optimum for d below d* ≈ 2.4122, three (one per
-    mode and the wide central one) above.
+    mode and the wide central one) above, for every larger d (the central fit tends to
+    N(0, (2/π) d²), the mode fits to the components).
 
     Introduced in lecture 04 (Forward vs reverse KL).
 

@@ -40,6 +40,7 @@ class GridPosterior(NamedTuple):
         r"""KL(q‖posterior) = ∫ q (log q − log p(z | D)) for q = N(mean, cov), on the grid.
 
         Accurate only if the grid holds q's mass too (widen it with ``width`` for a wide q).
+        Never negative.
         """
         chol = check.cholesky(cov, "cov")
         mean = check.mean_vector(mean, 2, "mean", "cov")
@@ -47,7 +48,8 @@ class GridPosterior(NamedTuple):
         u = np.linalg.solve(chol, (z - mean).reshape(-1, 2).T).T.reshape(z.shape)
         log_q = -0.5 * np.sum(u * u, axis=-1) - log_normaliser(half_log_det(chol), 2)
         cell = np.diff(self.axes[0][:2])[0] * np.diff(self.axes[1][:2])[0]
-        return float(np.sum(np.exp(log_q) * (log_q - self.log_density)) * cell)
+        kl = np.sum(np.exp(log_q) * (log_q - self.log_density)) * cell
+        return float(check.nonnegative(kl))  # KL ≥ 0; a grid residue below 0 is returned as 0
 
 
 class LogisticRegression2D:
@@ -97,6 +99,16 @@ class LogisticRegression2D:
             raise ValueError("y must hold class labels 0 or 1 only.")
         self.x, self.y = x, y
         self.prior_std = check.positive_scalar(prior_std, "prior_std")
+        if self.prior_std < 1e-150:  # 1/σ₀² would overflow the posterior's curvature
+            raise ValueError(
+                f"prior_std = {self.prior_std:g} pins the weights to 0 more tightly than "
+                "float64 can represent the posterior's curvature (1/σ₀² overflows below "
+                "1e-154); use a prior_std of at least 1e-150."
+            )
+        try:
+            self._prior_var = self.prior_std**2
+        except OverflowError:  # beyond 1.3e154 the prior is flat to float precision
+            self._prior_var = np.inf
         self.design = np.column_stack([np.ones_like(x), x])  # rows (1, x_i)
 
     def __repr__(self) -> str:
@@ -122,14 +134,14 @@ class LogisticRegression2D:
         r"""∇_w log p(D, w) = Σ_i (y_i − sigm(η_i)) (1, x_i) − w/σ₀², shape (..., 2)."""
         z = self._z(z)
         eta = z @ self.design.T
-        return (self.y - expit(eta)) @ self.design - z / self.prior_std**2
+        return (self.y - expit(eta)) @ self.design - z / self._prior_var
 
     def hessian_log_joint(self, z) -> np.ndarray:
         r"""∇²_w log p(D, w) = −Σ_i sigm(η_i)(1 − sigm(η_i)) (1, x_i)ᵀ(1, x_i) − I/σ₀² for
         one w."""
         z = self._z(z)
         p = expit(self.design @ z)
-        return -(self.design.T * (p * (1 - p))) @ self.design - np.eye(2) / self.prior_std**2
+        return -(self.design.T * (p * (1 - p))) @ self.design - np.eye(2) / self._prior_var
 
     def mode(self) -> np.ndarray:
         """The posterior mode (MAP), by Newton's method (log p(D, z) is strictly concave)."""
