@@ -3,11 +3,13 @@
 Run with ``uv run --locked python benchmarks/bench_grading.py``. Prints markdown tables and
 never fails. The submissions are copies of the master notebook (every answer right) and, one in
 five, of its student copy (nothing attempted), each in a folder of its own as an instructor
-would collect them. Every submission runs in a bubblewrap sandbox of its own (a fresh Python,
-its imports read from the grader's bytecode cache). Goals: 50 submissions with ``--jobs 2`` in
+would collect them. Every submission runs in a bubblewrap sandbox of its own, its runner forked
+from a zygote that imported the lecture modules once (or a fresh Python reading the grader's
+bytecode cache). Goals: 50 submissions with ``--jobs 2`` in
 under 60 s on a 2-core machine; a check call in the notebook (``ex.qN.check(answer)``) under
-50 ms. The sandbox's own cost is measured twice: the same submissions graded with and without
-it (same cache), and an empty sandbox started and ended alone.
+50 ms. The sandbox's own cost is measured twice: the same submissions graded by a fresh Python
+with and without it (same cache), and an empty sandbox started and ended alone; and what the
+preloaded zygote saves against a fresh Python in each sandbox.
 """
 
 import os
@@ -48,7 +50,9 @@ def make_submissions(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def bench_batch(paths: list[Path], jobs: int, sandbox: bool = True) -> tuple[float, float, list]:
+def bench_batch(
+    paths: list[Path], jobs: int, sandbox: bool = True, preload: bool = True
+) -> tuple[float, float, list]:
     """Wall seconds, CPU seconds (grader, sandboxes and notebooks) and the results."""
     from coursekit.grading import grade_batch
     from coursekit.grading.sandbox import cache_dir
@@ -57,7 +61,13 @@ def bench_batch(paths: list[Path], jobs: int, sandbox: bool = True) -> tuple[flo
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     results = grade_batch(
-        paths, jobs=jobs, timeout=300, progress=False, sandbox=sandbox, cache=cache_dir()
+        paths,
+        jobs=jobs,
+        timeout=300,
+        progress=False,
+        sandbox=sandbox,
+        cache=cache_dir(),
+        preload=preload,
     )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -117,15 +127,22 @@ def main() -> None:
     try:
         paths = make_submissions(folder, SUBMISSIONS)
         print(
-            "| sandbox | submissions | jobs | total s | s per submission | CPU s | "
+            "| sandbox | runner | submissions | jobs | total s | s per submission | CPU s | "
             "CPU s per submission | graded | goal |"
         )
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
         load = os.getloadavg()[0]
-        scores, per_submission = None, {}
-        runs = ((True, paths), (True, paths[:COMPARE]), (False, paths[:COMPARE]))
-        for sandboxed, subset in runs:
-            seconds, cpu, results = bench_batch(subset, JOBS, sandbox=sandboxed)
+        scores, cpu_per = None, {}
+        runs = [
+            ("bubblewrap", "forked, preloaded", paths),
+            ("bubblewrap", "forked, preloaded", paths[:COMPARE]),
+            ("bubblewrap", "fresh Python", paths[:COMPARE]),
+            ("none", "fresh Python", paths[:COMPARE]),
+        ]
+        for sandbox, runner, subset in runs:
+            seconds, cpu, results = bench_batch(
+                subset, JOBS, sandbox=sandbox != "none", preload=runner != "fresh Python"
+            )
             load = max(load, os.getloadavg()[0])
             graded = sum(r.graded for r in results)
             scores = scores or Counter(f"{r.points:g}/{r.max_points:g}" for r in results)
@@ -134,23 +151,26 @@ def main() -> None:
                 met = seconds < GOAL_SECONDS and graded == len(subset)
                 goal = f"< {GOAL_SECONDS} s: {'met' if met else '**missed**'}"
             else:
-                per_submission[sandboxed] = (seconds / len(subset), cpu / len(subset))
+                cpu_per[(sandbox, runner)] = cpu / len(subset)
             print(
-                f"| {'bubblewrap' if sandboxed else 'none'} | {len(subset)} | {JOBS} | "
-                f"{seconds:.1f} | {seconds / len(subset):.2f} | {cpu:.1f} | "
-                f"{cpu / len(subset):.2f} | {graded} | {goal} |"
+                f"| {sandbox} | {runner} | {len(subset)} | {JOBS} | {seconds:.1f} | "
+                f"{seconds / len(subset):.2f} | {cpu:.1f} | {cpu / len(subset):.2f} | "
+                f"{graded} | {goal} |"
             )
-        wall = per_submission[True][0] - per_submission[False][0]
-        cpu = per_submission[True][1] - per_submission[False][1]
+        sandbox_cost = cpu_per[("bubblewrap", "fresh Python")] - cpu_per[("none", "fresh Python")]
+        fork_saving = (
+            cpu_per[("bubblewrap", "fresh Python")] - cpu_per[("bubblewrap", "forked, preloaded")]
+        )
         empty = bench_empty_sandbox()
         busy = " (more than the CPUs: other processes slowed this run)" if load > JOBS else ""
         print(
-            f"\nOverhead of the sandbox per submission: {cpu:+.2f} CPU s and {wall:+.2f} s of "
-            f"wall time with --jobs {JOBS} ({COMPARE} submissions with and without it); an "
-            f"empty sandbox starts and ends in {1000 * empty:.0f} ms. CPU s counts the grader, "
-            "bwrap, the cache warm-up and every notebook's process (as it counted itself). "
-            "Load average seen: up to "
-            f"{load:.1f} on {os.cpu_count()} CPUs{busy}. Scores of the {SUBMISSIONS}: "
+            f"\nThe sandbox itself costs {sandbox_cost:+.2f} CPU s per submission (fresh Python "
+            f"in bubblewrap against fresh Python without it, {COMPARE} submissions each); an "
+            f"empty sandbox starts and ends in {1000 * empty:.0f} ms. Forking the runner from "
+            f"the preloaded zygote saves {fork_saving:.2f} CPU s per submission. CPU s counts "
+            "the grader, bwrap, the cache warm-up and every notebook's process (as it counted "
+            f"itself). Load average seen: up to {load:.1f} on {os.cpu_count()} CPUs{busy}. "
+            f"Scores of the {SUBMISSIONS}: "
             + ", ".join(f"{score} × {n}" for score, n in sorted(scores.items()))
             + "."
         )

@@ -100,9 +100,11 @@ class Zygote:
             self.close()
             raise ZygoteError(f"the zygote is not usable: {reply}")
 
-    def start(self, holder: int, cgroup_procs: list[str], settings_fd: int, channel_fd: int):
-        """Fork a runner into the sandbox of the placeholder process ``holder``."""
-        request = json.dumps({"holder": holder, "cgroup": cgroup_procs}).encode()
+    def start(self, pids, cgroup_procs: list[str], settings_fd: int, channel_fd: int):
+        """Fork a runner into the sandbox of the placeholder process (``pids``: bwrap's first
+        process in the sandbox and the placeholder, its child)."""
+        request = {"pid1": pids[0], "holder": pids[1], "cgroup": cgroup_procs}
+        request = json.dumps(request).encode()
         with self.lock:
             try:
                 self.socket.settimeout(30)
@@ -130,7 +132,7 @@ async def fork_runner(zygote, info_fd: int, procs: list[str], channel_fd: int) -
     holder = await asyncio.to_thread(_wait_for_holder, pid1)
     settings_r, settings_w = os.pipe()
     try:
-        await asyncio.to_thread(zygote.start, holder, procs, settings_r, channel_fd)
+        await asyncio.to_thread(zygote.start, (pid1, holder), procs, settings_r, channel_fd)
     except BaseException:
         os.close(settings_w)
         raise
@@ -228,7 +230,11 @@ def _enter(request: dict, fds: list[int]) -> None:  # pragma: no cover - a forke
         for procs in request["cgroup"]:
             with open(procs, "w") as handle:
                 handle.write(str(os.getpid()))
-        holder = int(request["holder"])
+        holder, pid1 = int(request["holder"]), int(request["pid1"])
+        alive = os.pidfd_open(holder)  # the holder itself: its PID cannot be reused meanwhile
+        with open(f"/proc/{holder}/stat") as handle:
+            if int(handle.read().rsplit(")", 1)[1].split()[1]) != pid1:
+                raise RuntimeError("the placeholder is not bwrap's")
         links = {}
         spaces = {}
         for name in ("user", *_ORDER):
@@ -240,6 +246,8 @@ def _enter(request: dict, fds: list[int]) -> None:  # pragma: no cover - a forke
         root = os.stat(f"/proc/{holder}/root")
         if (root.st_dev, root.st_ino) == (os.stat("/").st_dev, os.stat("/").st_ino):
             raise RuntimeError("the placeholder has no sandbox root")
+        if select.select([alive], [], [], 0)[0]:  # it ended: what was opened may be another's
+            raise RuntimeError("the placeholder ended")
         outer = fcntl.ioctl(spaces["user"], NS_GET_PARENT)
         _check(_libc.setns(outer, _CLONE["user"]), "setns user (outer)")
         for name in _ORDER:
