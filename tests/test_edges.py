@@ -515,3 +515,26 @@ def test_mass_grid_windows_are_checked():
     for bad in ([(0.0, -1.0)], "ab", [(1, 2, 3)], [(0.0, math.nan)]):
         with pytest.raises(ValueError, match="window"):
             quadrature.mass_grid(Gaussian(0, 1), windows=bad)
+
+
+@pytest.mark.parametrize(
+    "p",
+    [
+        Mixture((0.5, 0.5), (Gaussian(0, 0.001), Gaussian(0, 10))),
+        Mixture((0.3, 0.7), (Gaussian(-1, 0.01), Gaussian(1, 0.01))),
+        Mixture.symmetric(30.0),
+    ],
+)
+def test_entropy_of_mixtures_with_sharp_bends(p):
+    # −∫ p log p by quad between breakpoints one std apart across ±12σ of every component
+    points = sorted({c.mean + k * c.std for c in p.components for k in range(-12, 13)})
+
+    def f(x):
+        lp = float(p.logpdf(x))
+        return -math.exp(lp) * lp
+
+    exact = sum(
+        integrate.quad(f, a, b, epsabs=1e-14, epsrel=1e-13, limit=200)[0]
+        for a, b in zip(points[:-1], points[1:], strict=False)
+    )
+    assert fitting.mixture_entropy(p) == pytest.approx(exact, abs=1e-12)
