@@ -1,4 +1,11 @@
-"""Exercises of lecture 02 (Cross-entropy)."""
+"""Exercises of lecture 02 (Cross-entropy).
+
+The lecture works with Olah's word distributions, the labels (0.1, 0.7, 0.2), p̂ = 0.8 and the
+logits (1, 2, 0.5). The value exercises ask for the same ideas the other way round (find a
+frequency from a cross-entropy, a likelihood from a loss, the best constant prediction) or on
+numbers where the lecture's code does not carry over unchanged (logits that overflow, a code
+whose lengths are not powers of ½), so that no answer can be copied from the lecture.
+"""
 
 import numpy as np
 from scipy.special import log_softmax
@@ -10,33 +17,122 @@ from coursekit.exercises import mistakes as m
 # Olah's word distributions (Visual Information Theory): same entropy, different shapes.
 P_WORDS = np.array([1 / 2, 1 / 4, 1 / 8, 1 / 8])
 Q_WORDS = np.array([1 / 8, 1 / 2, 1 / 4, 1 / 8])
-# Exercise 1: the weather (sun, cloud, rain) and a forecaster's belief about it.
-P_WEATHER = np.array([0.6, 0.3, 0.1])
-Q_WEATHER = np.array([0.2, 0.5, 0.3])
-PREDICTED = np.array([0.15, 0.45, 0.3, 0.1])  # a classifier's probabilities for classes 1-4
-LOGITS = np.array([1.5, 0.2, 3.0, -0.5])  # a network's logits for classes 1-4
-# Exercise 7: Alice's code for dog, cat, fish, bird, used on Carol's words.
-ALICE_CODE = ("110", "0", "10", "111")
-P_CAROL = np.array([0.3, 0.1, 0.2, 0.4])
-
-
-def _label_loss(predicted, label):
-    """Cross-entropy loss of a one-based class label: −log q(label)."""
-    return -np.log(predicted[label - 1])
-
-
-def _logit_loss(logits, label):
-    """Cross-entropy loss of a one-based class label from logits: −log softmax(z)[label]."""
-    return -log_softmax(logits)[label - 1]
+# Exercise 1: a forecaster's fixed belief about sun, cloud, rain; her average surprise over a
+# year (bits per day); the fraction of sunny days.
+Q_FORECAST = np.array([0.2, 0.5, 0.3])
+YEAR_SURPRISE = 1.9
+SUNNY = 0.6
+# Exercise 2: the fraction of spam in a data set.
+SPAM_FRACTION = 0.3
+# Exercise 5: a test set's mean cross-entropy loss (nats) and its size.
+MEAN_LOSS, TEST_SIZE = 0.4, 50
+# Exercise 6: logits so large that exp overflows (the logits (1, −1, 3, −2) + 800).
+BIG_LOGITS = np.array([801.0, 799.0, 803.0, 798.0])
+# Exercise 7: Carol's word frequencies over dog, cat, fish, bird (not powers of ½).
+Q_CAROL = np.array([0.3, 0.1, 0.2, 0.4])
 
 
 def _cross_entropy_bits(p, q):
     return info.cross_entropy(p, q, base=2)
 
 
-def _mean_code_length(p, codewords):
-    """Mean length Σ p(x) ℓ(x) of a code used on outcomes drawn from p."""
-    return float(np.sum(np.asarray(p) * np.array([len(word) for word in codewords])))
+def _entropy_bits(p, q):
+    return info.entropy(p, base=2)
+
+
+# -- exercise 1: the fraction of rainy days from the forecaster's average surprise ---------------
+def _rain_fraction(surprise, q, sunny, log=np.log2):
+    """r such that H(P, Q) = surprise for P = (sunny, 1 − sunny − r, r): H is linear in P."""
+    cost = -log(np.asarray(q, dtype=float))  # what each kind of day costs her
+    return (surprise - sunny * cost[0] - (1 - sunny) * cost[1]) / (cost[2] - cost[1])
+
+
+def _rain_fraction_nats(surprise, q, sunny):
+    return _rain_fraction(surprise, q, sunny, log=np.log)
+
+
+# -- exercise 2: the best constant spam filter --------------------------------------------------
+def _binary_ce(f, p_hat):
+    """Mean binary cross-entropy (nats) of a constant prediction p̂ on a fraction f of positives."""
+    return -(f * np.log(p_hat) + (1 - f) * np.log(1 - p_hat))
+
+
+def _best_constant(f):
+    return np.array([f, _binary_ce(f, f)])
+
+
+# -- exercise 3: the cross-entropy function ------------------------------------------------------
+def _dropped_impossible(p, q):
+    """H(P, Q) with the outcomes that Q calls impossible left out (finite where it is ∞)."""
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    keep = (p > 0) & (q > 0)
+    return -np.sum(p[keep] * np.log2(q[keep]))
+
+
+def _renormalised_on_support(p, q):
+    """H(P, Q') with Q' = Q restricted to the outcomes P produces and renormalised."""
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    support = p > 0
+    q_support = np.where(support, q, 0.0) / np.sum(q[support])
+    with np.errstate(divide="ignore"):
+        return -np.sum(p[support] * np.log2(q_support[support]))
+
+
+def _naive_cross_entropy(p, q):
+    """−Σ p log₂ q in floating point: 0 · log 0 = 0 · (−∞) = NaN where p = q = 0."""
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return -np.sum(p * np.log2(q))
+
+
+def _nan_predicate(name, message, where, make):
+    """A NaN result where the answer is finite (``where="finite"``), infinite (``"inf"``) or
+    either (``"any"``)."""
+
+    def test(result, args, expected):
+        if not (result.ndim == 0 and np.isnan(result)) or np.isnan(expected):
+            return False
+        return where == "any" or (np.isinf(expected) == (where == "inf"))
+
+    return m.Predicate(name, message, test, make)
+
+
+def _nan_where_infinite(reference):
+    def mistaken(p, q):
+        value = reference(p, q)
+        return np.nan if np.isinf(value) else value
+
+    return mistaken
+
+
+NAN_ZERO_LOG_ZERO = _nan_predicate(
+    "NaN from 0·log 0",
+    "Your function returns NaN for a pair where an outcome has p(x) = 0 and q(x) = 0: numpy "
+    "computes that term as 0 · log₂ 0 = 0 · (−∞) = NaN. But H(P, Q) is an average over outcomes "
+    "drawn from P, and an outcome with p(x) = 0 is never drawn: it adds nothing, whatever Q says "
+    "about it. Sum only over the outcomes with p > 0 (p[p > 0]), or use "
+    "scipy.special.xlogy(p, q), which is 0 where p = 0.",
+    "finite",
+    lambda reference: _naive_cross_entropy,
+)
+NAN_FOR_INFINITY = _nan_predicate(
+    "NaN where the answer is infinite",
+    "Your function returns NaN where the answer is ∞: for p = [0.5, 0.25, 0.25] and "
+    "q = [0.5, 0.5, 0] the third outcome happens (p > 0) but Q calls it impossible (q = 0), so "
+    "its surprise −log₂ 0 is infinite and so is H(P, Q). NaN comes from an undefined step such "
+    "as ∞ − ∞ or 0 · ∞: let −p · log₂ 0 = +∞ through, and do not subtract or mask it away.",
+    "inf",
+    _nan_where_infinite,
+)
+NAN_BOTH = _nan_predicate(
+    "NaN in several cases",
+    "Your function returns NaN in several cases. Two things produce it: an outcome with "
+    "p(x) = 0 and q(x) = 0 (numpy computes 0 · log 0 = NaN, but an outcome P never produces "
+    "adds nothing: leave it out), and an undefined step such as ∞ − ∞ where the answer is ∞ "
+    "(an outcome with p > 0 and q = 0 costs −log₂ 0 = ∞, and H(P, Q) is ∞).",
+    "any",
+    lambda reference: lambda *args: np.nan,
+)
 
 
 def _swapped_cross_entropy() -> m.Mistake:
@@ -67,15 +163,50 @@ def _unweighted_surprise() -> m.Mistake:
     )
 
 
-def _dropped_impossible(p, q):
-    """H(P, Q) with the outcomes that Q calls impossible left out (finite where it is ∞)."""
-    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
-    keep = (p > 0) & (q > 0)
-    return -np.sum(p[keep] * np.log2(q[keep]))
+# -- exercise 5: the likelihood of a test set from its mean loss -------------------------------
+def _likelihood(mean_loss, n):
+    """q(all n labels) = exp(−Σ losses) = exp(−n · mean loss) for independent examples."""
+    return np.exp(-n * mean_loss)
 
 
-def _entropy_bits(p, q):
-    return info.entropy(p, base=2)
+# -- exercise 6: the loss from logits that overflow ----------------------------------------------
+def _logit_loss(logits, label):
+    """Cross-entropy loss of a one-based class label from logits: −log softmax(z)[label]."""
+    return -log_softmax(logits)[label - 1]
+
+
+def _naive_logit_loss(logits, label):
+    """The softmax as written, exp(z) / Σ exp(z): NaN once exp overflows."""
+    z = np.asarray(logits, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return -np.log(np.exp(z[label - 1]) / np.sum(np.exp(z)))
+
+
+def _log_sum_exp_without_max(logits, label):
+    """log Σ exp(z − m) − z_y: the largest logit taken out and never added back."""
+    z = np.asarray(logits, dtype=float)
+    shift = np.max(z)
+    return np.log(np.sum(np.exp(z - shift))) - z[label - 1]
+
+
+def _log_sum_exp_only(logits, label):
+    z = np.asarray(logits, dtype=float)
+    shift = np.max(z)
+    return shift + np.log(np.sum(np.exp(z - shift)))
+
+
+def _not_finite(result, args, expected):
+    return result.ndim == 0 and not np.isfinite(result) and np.isfinite(expected)
+
+
+# -- exercise 7: a code for Carol's frequencies used on Bob's words ------------------------------
+def _code_lengths(q, rounding=np.ceil):
+    return rounding(-np.log2(np.asarray(q, dtype=float)))
+
+
+def _shannon_code_length(p, q):
+    """Mean length Σ p(x) ⌈−log₂ q(x)⌉ of the code built for q, used on words from p."""
+    return float(np.sum(np.asarray(p) * _code_lengths(q)))
 
 
 EXERCISES = ExerciseSet(
@@ -83,65 +214,110 @@ EXERCISES = ExerciseSet(
     "Cross-entropy",
     {
         "q1": ValueExercise(
-            prompt="In a town the days are sunny, cloudy or rainy with frequencies "
-            "P = (0.6, 0.3, 0.1), and a forecaster believes Q = (0.2, 0.5, 0.3). What is the "
-            "cross-entropy H(P, Q) in bits, to 6 significant figures?",
-            variable="cross_entropy_weather",
-            reference=_cross_entropy_bits,
-            args=(P_WEATHER, Q_WEATHER),
-            unit="bits",
+            prompt="A forecaster announces the same belief every day: sun, cloud and rain with "
+            "probabilities Q = (0.2, 0.5, 0.3). Over a year her average surprise at the weather "
+            "was 1.9 bits per day, and 60 % of the days were sunny. What fraction of the days "
+            "were rainy? Give a fraction (not a percentage) to 6 significant figures.",
+            variable="rain_fraction",
+            reference=_rain_fraction,
+            args=(YEAR_SURPRISE, Q_FORECAST, SUNNY),
             digits=6,
             mistakes=[
-                _swapped_cross_entropy(),
-                m.entropy_for_cross_entropy(_entropy_bits),
-                _unweighted_surprise(),
-                m.nats_for_bits(),
-                m.missing_minus(),
+                m.confused_with(
+                    "cloudy fraction",
+                    lambda surprise, q, sunny: 1 - sunny - _rain_fraction(surprise, q, sunny),
+                    "That is the fraction of *cloudy* days, 0.4 − r. The question asks for the "
+                    "rainy days, r.",
+                ),
+                m.confused_with(
+                    "nats instead of bits",
+                    _rain_fraction_nats,
+                    "Your r comes from an equation in nats (np.log), but the surprise of 1.9 is "
+                    "in bits: use log₂. (Your r is also more than 0.4, which leaves no room for "
+                    "the cloudy days: a sign that something is off.)",
+                ),
+                m.Mistake(
+                    "percentage",
+                    "That is a percentage; the question asks for a fraction (divide by 100).",
+                    lambda reference: lambda *args: 100 * reference(*args),
+                ),
             ],
             hints=[
-                "H(P, Q) = −Σ p(x) log₂ q(x): weights from P (what happens), surprise from Q "
-                "(what the forecaster believes).",
-                "The terms are 0.6 · (−log₂ 0.2) + 0.3 · (−log₂ 0.5) + 0.1 · (−log₂ 0.3).",
+                "Her surprise on a day is −log₂ of what she announced for the weather that "
+                "came. Her average over the year is a cross-entropy: which distribution gives "
+                "the weights, and which the surprise? Which one do you not know?",
+                "The days follow P = (0.6, 0.4 − r, r) and she believes Q. Write "
+                "H(P, Q) = −Σ p(x) log₂ q(x) as a function of r: it is linear in r.",
+                "−0.6 log₂ 0.2 − (0.4 − r) log₂ 0.5 − r log₂ 0.3 = 1.9: solve for r.",
             ],
             solution_code=(
-                "p = np.array([0.6, 0.3, 0.1])  # what happens: sun, cloud, rain\n"
-                "q = np.array([0.2, 0.5, 0.3])  # what the forecaster believes\n"
-                "cross_entropy_weather = -np.sum(p * np.log2(q))"
+                "q = np.array([0.2, 0.5, 0.3])  # her belief: sun, cloud, rain\n"
+                "cost = -np.log2(q)  # bits of surprise on a sunny, cloudy, rainy day\n"
+                "# the days follow P = (0.6, 0.4 - r, r); H(P, Q) = sum p * cost is linear in r:\n"
+                "# 0.6 cost[0] + (0.4 - r) cost[1] + r cost[2] = 1.9\n"
+                "rain_fraction = (1.9 - 0.6 * cost[0] - 0.4 * cost[1]) / (cost[2] - cost[1])"
             ),
         ),
         "q2": ValueExercise(
-            prompt="A classifier predicts the probabilities (0.15, 0.45, 0.3, 0.1) for classes "
-            "1, 2, 3 and 4, and the true class is 3. What is its cross-entropy loss in nats, "
-            "to 6 significant figures?",
-            variable="loss_class_3",
-            reference=_label_loss,
-            args=(PREDICTED, 3),
-            unit="nats",
+            prompt="A lazy spam filter ignores the email and always predicts the same "
+            "probability p̂ that it is spam. On a data set in which 30 % of the emails are spam, "
+            "which p̂ gives the smallest mean binary cross-entropy loss, and what is that "
+            "smallest mean loss in nats? Give np.array([p_hat, loss]), each to 6 significant "
+            "figures.",
+            variable="best_constant_filter",
+            reference=_best_constant,
+            args=(SPAM_FRACTION,),
+            kind="an array [p_hat, loss]",
             digits=6,
             mistakes=[
-                m.bits_for_nats(),
-                m.missing_minus(),
                 m.confused_with(
-                    "zero-based class index",
-                    lambda predicted, label: -np.log(predicted[label]),
-                    "Your result is the loss of class 4: numpy counts from 0, so class 3 is "
-                    "predicted[2], not predicted[3].",
+                    "hedged at one half",
+                    lambda f: np.array([0.5, np.log(2)]),
+                    "p̂ = 0.5 hedges between spam and not spam, but it is not the best constant "
+                    "here: it costs ln 2 on every email. Try p̂ = 0.3 and compare the mean loss: "
+                    "which p̂ does Gibbs' inequality say is best?",
                 ),
                 m.confused_with(
-                    "loss of the predicted class",
-                    lambda predicted, label: -np.log(np.max(predicted)),
-                    "Your result is −log of the largest predicted probability, the loss the "
-                    "classifier would have if its favourite class were right. The loss uses "
-                    "the probability of the *true* class, −log q(true class), however small.",
+                    "loss in bits",
+                    lambda f: np.array([f, _binary_ce(f, f) / np.log(2)]),
+                    "Your p̂ is right, but the loss is in bits: the question asks for nats "
+                    "(np.log, not np.log2).",
+                ),
+                m.confused_with(
+                    "loss of the spam emails only",
+                    lambda f: np.array([f, -np.log(f)]),
+                    "Your p̂ is right, but −ln p̂ is the loss on a spam email only. The mean is "
+                    "over all emails: 30 % of them cost −ln p̂, and the other 70 % cost "
+                    "−ln(1 − p̂).",
+                ),
+                m.confused_with(
+                    "loss of the other emails only",
+                    lambda f: np.array([f, -np.log(1 - f)]),
+                    "Your p̂ is right, but −ln(1 − p̂) is the loss on an email that is not spam. "
+                    "The mean is over all emails: 70 % of them cost −ln(1 − p̂), and the 30 % "
+                    "that are spam cost −ln p̂.",
+                ),
+                m.confused_with(
+                    "p̂ of the wrong class",
+                    lambda f: np.array([1 - f, _binary_ce(f, 1 - f)]),
+                    "0.7 is the probability that an email is *not* spam. p̂ is the predicted "
+                    "probability of spam, q(1) in the binary cross-entropy "
+                    "−[y log p̂ + (1 − y) log(1 − p̂)].",
                 ),
             ],
             hints=[
-                "With a one-hot P the cross-entropy keeps one term: −log q(true class).",
-                "The true class 3 has predicted probability 0.3 (numpy index 2).",
+                "If the filter always says p̂, a spam email (y = 1) costs −ln p̂ and any other "
+                "email (y = 0) costs −ln(1 − p̂). Write the mean loss over the data set.",
+                "The mean loss −[0.3 ln p̂ + 0.7 ln(1 − p̂)] is the cross-entropy between "
+                "P = (0.3, 0.7) and Q = (p̂, 1 − p̂). Which Q makes a cross-entropy smallest, "
+                "and what is it then?",
+                "Gibbs: p̂ = 0.3, and the smallest loss is the entropy of (0.3, 0.7) in nats.",
             ],
             solution_code=(
-                "predicted = np.array([0.15, 0.45, 0.3, 0.1])\n"
-                "loss_class_3 = -np.log(predicted[2])  # class 3 is index 2"
+                "f = 0.3  # fraction of spam in the data set\n"
+                "p_hat = f  # Gibbs: H((f, 1 - f), (p_hat, 1 - p_hat)) is smallest at p_hat = f\n"
+                "loss = -(f * np.log(p_hat) + (1 - f) * np.log(1 - p_hat))  # mean BCE, nats\n"
+                "best_constant_filter = np.array([p_hat, loss])"
             ),
         ),
         "q3": FunctionExercise(
@@ -161,11 +337,41 @@ EXERCISES = ExerciseSet(
             ],
             mistakes=[
                 _swapped_cross_entropy(),
+                m.confused_with(
+                    "q renormalised over p's outcomes",
+                    _renormalised_on_support,
+                    "For p = [0, 1] and q = [0.2, 0.8] your function gives 0, but the answer is "
+                    "−log₂ 0.8 = 0.322 bits. It looks as if Q was cut down to the outcomes P "
+                    "produces and renormalised (q = [0, 1]). Q is the belief as it is: the "
+                    "second outcome costs −log₂ 0.8 even though the belief also spends 0.2 on "
+                    "an outcome that never happens. Use q(x) unchanged.",
+                ),
                 m.entropy_for_cross_entropy(_entropy_bits),
+                m.confused_with(
+                    "entropy of the belief",
+                    lambda p, q: info.entropy(q, base=2),
+                    "Your result is H(Q), the entropy of the belief: the weights and the "
+                    "surprise both come from Q. In H(P, Q) = −Σ p(x) log₂ q(x) the weights come "
+                    "from P (how often each outcome happens) and only the surprise −log₂ q(x) "
+                    "from Q.",
+                ),
+                m.confused_with(
+                    "KL instead of cross-entropy",
+                    lambda p, q: info.kl_divergence(p, q, base=2),
+                    "Your result is the KL divergence D(P‖Q) = H(P, Q) − H(P), the *extra* bits "
+                    "paid for the wrong belief. The cross-entropy is the whole cost, "
+                    "−Σ p(x) log₂ q(x): don't subtract H(P).",
+                ),
                 _unweighted_surprise(),
                 m.nats_for_bits(),
-                m.missing_minus(),
-                m.nan_from_zero_log_zero(),
+                m.missing_minus(
+                    "Your result has the right size but the wrong sign. The surprise paid for "
+                    "an outcome is −log₂ q(x), and log₂ q(x) ≤ 0, so the cross-entropy "
+                    "−Σ p(x) log₂ q(x) is never negative: keep the minus sign."
+                ),
+                NAN_ZERO_LOG_ZERO,
+                NAN_FOR_INFINITY,
+                NAN_BOTH,
                 m.confused_with(
                     "impossible outcomes dropped",
                     _dropped_impossible,
@@ -213,47 +419,121 @@ EXERCISES = ExerciseSet(
             },
             hints=[
                 "Think of codes: can a code built for the wrong distribution ever be shorter "
-                "on average than the best one?"
+                "on average than the best one?",
+                "For (d), try a P that always gives the same outcome, and a Q that is almost "
+                "sure of it.",
             ],
             solution_code='answer_always_true = "b"',
         ),
-        "q5": ChoiceExercise(
-            prompt="True or false: minimising the average cross-entropy loss of a classifier "
-            "over a data set is the same as maximising the likelihood of the data set's labels.",
-            variable="answer_loss_is_likelihood",
-            options={True: "true", False: "false"},
-            answer=True,
-            explanations={
-                True: "The loss of one example is −log q(label), so the average loss is minus "
-                "the mean log-likelihood of the labels: minimising one maximises the other.",
-                False: "It is the same: each example's loss is −log q(label), the negative "
-                "log-likelihood of its label; summing over examples gives the negative "
-                "log-likelihood of the data set.",
-            },
-            hints=["Write the loss of one example with a one-hot P: which term survives?"],
-            solution_code="answer_loss_is_likelihood = True",
-        ),
-        "q6": ValueExercise(
-            prompt="A network outputs the logits (1.5, 0.2, 3.0, −0.5) for classes 1, 2, 3 and "
-            "4, and the true class is 2. What is the cross-entropy loss in nats, to 6 "
-            "significant figures?",
-            variable="loss_logits",
-            reference=_logit_loss,
-            args=(LOGITS, 2),
-            unit="nats",
+        "q5": ValueExercise(
+            prompt="A classifier's mean cross-entropy loss on a test set of 50 examples is "
+            "0.4 nats. What probability does the model give to the test set's 50 labels "
+            "together (the likelihood of the labels; the examples are independent)? Give 6 "
+            "significant figures.",
+            variable="likelihood_test_set",
+            reference=_likelihood,
+            args=(MEAN_LOSS, TEST_SIZE),
             digits=6,
             mistakes=[
                 m.confused_with(
-                    "logits used as probabilities",
-                    lambda logits, label: -np.log(logits[label - 1]),
-                    "Logits are not probabilities: turn them into probabilities with the "
-                    "softmax, q = exp(z) / Σ exp(z), before taking −log q(label).",
+                    "one example's probability",
+                    lambda mean_loss, n: np.exp(-mean_loss),
+                    "e^(−0.4) is the probability of a single typical label (the geometric mean "
+                    "of the 50). The likelihood of all 50 labels is their product: its −ln is "
+                    "the *sum* of the 50 losses, not their mean.",
+                ),
+                m.confused_with(
+                    "log-likelihood",
+                    lambda mean_loss, n: -n * mean_loss,
+                    "That is the log-likelihood ln q(labels) = −(sum of the losses). The "
+                    "question asks for the likelihood itself: exponentiate.",
+                ),
+                m.confused_with(
+                    "negative log-likelihood",
+                    lambda mean_loss, n: n * mean_loss,
+                    "That is the total loss, the negative log-likelihood −ln q(labels). The "
+                    "likelihood is a probability: q(labels) = exp(−NLL).",
+                ),
+                m.confused_with(
+                    "inverse of the likelihood",
+                    lambda mean_loss, n: np.exp(n * mean_loss),
+                    "A probability cannot exceed 1: that is 1/likelihood. The total loss is "
+                    "−ln q(labels), so q(labels) = exp(−total loss): mind the sign.",
+                ),
+                m.confused_with(
+                    "loss read as bits",
+                    lambda mean_loss, n: 2.0 ** (-n * mean_loss),
+                    "The loss is in nats, a natural logarithm: undo it with exp, not with 2**.",
+                ),
+            ],
+            hints=[
+                "The loss of one example is −ln q(its label). What is the sum of the 50 losses?",
+                "For independent examples the likelihood of all the labels is the product of "
+                "their probabilities, so its −ln is the sum of the losses.",
+                "likelihood = exp(−50 · 0.4).",
+            ],
+            solution_code=(
+                "total_loss = 50 * 0.4  # sum of the 50 losses = -ln q(all labels)\n"
+                "likelihood_test_set = np.exp(-total_loss)"
+            ),
+        ),
+        "q6": ValueExercise(
+            prompt="A network outputs the logits (801, 799, 803, 798) for classes 1, 2, 3 and 4, "
+            "and the true class is 2. Compute its cross-entropy loss in nats with numpy, to 6 "
+            "significant figures.",
+            variable="loss_big_logits",
+            reference=_logit_loss,
+            args=(BIG_LOGITS, 2),
+            unit="nats",
+            digits=6,
+            mistakes=[
+                m.Predicate(
+                    "overflow",
+                    "Your result is not a number (nan or inf): np.exp(801) overflows to inf, "
+                    "and inf / inf is nan. Adding the same constant to every logit changes "
+                    "neither the softmax nor the loss, so subtract the largest logit first (the "
+                    "log-sum-exp trick), or use scipy.special.log_softmax.",
+                    _not_finite,
+                    lambda reference: _naive_logit_loss,
+                ),
+                m.confused_with(
+                    "largest logit not added back",
+                    _log_sum_exp_without_max,
+                    "You took the largest logit m out of the sum, log Σ exp(z_j − m), but did "
+                    "not add it back: log Σ exp(z_j) = m + log Σ exp(z_j − m). Or subtract m "
+                    "from z_y too: the loss is log Σ exp(z_j − m) − (z_y − m).",
+                ),
+                m.confused_with(
+                    "log-sum-exp without the true logit",
+                    _log_sum_exp_only,
+                    "That is log Σ_j exp(z_j), only the first term of the loss. The loss is "
+                    "−log q_y = log Σ_j exp(z_j) − z_y: subtract the true class's logit.",
+                ),
+                m.confused_with(
+                    "probability instead of loss",
+                    lambda logits, label: np.exp(log_softmax(logits)[label - 1]),
+                    "That is the softmax probability q₂ of the true class. The loss is −ln q₂.",
                 ),
                 m.confused_with(
                     "zero-based class index",
                     lambda logits, label: -log_softmax(logits)[label],
                     "Your result is the loss of class 3: numpy counts from 0, so class 2 is "
-                    "index 1 (z[1]), not index 2.",
+                    "index 1 (z[1]), not index 2. (It is also log Σ_j exp(z_j − m) for the "
+                    "largest logit m = 803, class 3's: if that is what you computed, subtract "
+                    "the true class's shifted logit z₂ − m too.)",
+                ),
+                m.confused_with(
+                    "logits normalised as probabilities",
+                    lambda logits, label: -np.log(logits[label - 1] / np.sum(logits)),
+                    "You divided the logits by their sum. Logits are not probabilities (they "
+                    "can be negative, and their ratios mean nothing): the softmax exponentiates "
+                    "them first, q_c = exp(z_c) / Σ_j exp(z_j).",
+                ),
+                m.confused_with(
+                    "logits used as probabilities",
+                    lambda logits, label: -np.log(logits[label - 1]),
+                    "Logits are not probabilities: turn them into probabilities with the "
+                    "softmax, q = exp(z) / Σ exp(z), before taking −log q(label).",
                 ),
                 m.confused_with(
                     "softmax without its normaliser",
@@ -263,62 +543,143 @@ EXERCISES = ExerciseSet(
                     "log Σ_j exp(z_j) − z_true.",
                 ),
                 m.bits_for_nats(),
-                m.missing_minus(),
+                m.missing_minus(
+                    "Your result has the right size but the wrong sign. The loss is −log q_y, "
+                    "and log q_y ≤ 0, so the loss is never negative: it is "
+                    "log Σ_j exp(z_j) − z_y, not z_y − log Σ_j exp(z_j)."
+                ),
             ],
             hints=[
-                "First the softmax: q_c = exp(z_c) / Σ_j exp(z_j); then the loss −log q₂.",
-                "Or in one step with the log-softmax: loss = log Σ_j exp(z_j) − z₂ "
-                "(scipy.special.logsumexp computes the first term stably).",
-                "Class 2 is index 1 in numpy.",
+                "Try the softmax as written, np.exp(z) / np.sum(np.exp(z)): what does "
+                "np.exp(801) give? What does the lecture say about adding the same constant "
+                "to every logit?",
+                "Subtract the largest logit, m = 803, from every logit; the loss is "
+                "log Σ_j exp(z_j − m) − (z₂ − m) (the log-sum-exp trick).",
+                "scipy.special.log_softmax(z)[1] does the same; class 2 is index 1.",
             ],
             solution_code=(
-                "z = np.array([1.5, 0.2, 3.0, -0.5])\n"
-                "log_q = z - np.log(np.sum(np.exp(z)))  # log-softmax: log probabilities\n"
-                "loss_logits = -log_q[1]  # class 2 is index 1"
+                "z = np.array([801.0, 799.0, 803.0, 798.0])\n"
+                "m = np.max(z)  # take out the largest logit: no exponential overflows\n"
+                "log_q = (z - m) - np.log(np.sum(np.exp(z - m)))  # log-softmax\n"
+                "loss_big_logits = -log_q[1]  # class 2 is index 1"
             ),
         ),
         "q7": ValueExercise(
-            prompt="Alice's code for her words dog, cat, fish, bird is 110, 0, 10, 111. Carol "
-            "says dog, cat, fish, bird with frequencies (0.3, 0.1, 0.2, 0.4) and writes them "
-            "with Alice's code. How many bits per word does she use on average? The answer is "
-            "exact: give 6 significant figures.",
-            variable="carol_bits_per_word",
-            reference=_mean_code_length,
-            args=(P_CAROL, ALICE_CODE),
+            prompt="Carol says dog, cat, fish, bird with frequencies Q = (0.3, 0.1, 0.2, 0.4) "
+            "and builds a prefix code for her words with the lengths ⌈−log₂ q(x)⌉. Bob, whose "
+            "words follow P = (1/2, 1/4, 1/8, 1/8), writes his words with Carol's code. How "
+            "many bits per word does he use on average? The answer is exact: give 6 "
+            "significant figures.",
+            variable="bob_bits_with_carols_code",
+            reference=_shannon_code_length,
+            args=(P_WORDS, Q_CAROL),
             unit="bits per word",
             digits=6,
             mistakes=[
                 m.confused_with(
+                    "ideal lengths",
+                    _cross_entropy_bits,
+                    "That is H(P, Q), what Bob would pay if a codeword could be −log₂ q(x) bits "
+                    "long. Codewords have whole numbers of bits: Carol's lengths are "
+                    "⌈−log₂ q(x)⌉, which costs Bob at least H(P, Q) and less than one bit more.",
+                ),
+                m.confused_with(
+                    "upper bound",
+                    lambda p, q: _cross_entropy_bits(p, q) + 1,
+                    "H(P, Q) + 1 is the bound: the mean length is *less* than that. Compute "
+                    "the actual lengths ⌈−log₂ q(x)⌉ and average them over Bob's words.",
+                ),
+                m.confused_with(
+                    "Carol's own mean length",
+                    lambda p, q: float(np.sum(q * _code_lengths(q))),
+                    "That is Carol's own mean length, her code weighted by her frequencies. The "
+                    "code is Carol's, but the words are Bob's: weight each length by how often "
+                    "*Bob* says the word.",
+                ),
+                m.confused_with(
+                    "lengths rounded to the nearest integer",
+                    lambda p, q: float(np.sum(p * _code_lengths(q, np.round))),
+                    "You rounded −log₂ q(x) to the nearest whole number. Those lengths "
+                    "(2, 3, 2, 1) break Kraft's inequality: 2⁻² + 2⁻³ + 2⁻² + 2⁻¹ = 1.125 > 1, so "
+                    "no prefix code has them. Round up: ⌈−log₂ q(x)⌉.",
+                ),
+                m.confused_with(
+                    "lengths rounded down",
+                    lambda p, q: float(np.sum(p * _code_lengths(q, np.floor))),
+                    "You rounded −log₂ q(x) down. Those lengths break Kraft's inequality "
+                    "(Σ 2^(−ℓ) > 1), so no prefix code has them; your answer is even below "
+                    "H(P) = 1.75 bits, which no code beats. Round up: ⌈−log₂ q(x)⌉.",
+                ),
+                m.confused_with(
+                    "Bob's own code",
+                    lambda p, q: float(np.sum(p * _code_lengths(p))),
+                    "That is what Bob pays with his *own* code (lengths ⌈−log₂ p(x)⌉ = 1, 2, 3, "
+                    "3): H(P) = 1.75 bits. He is using Carol's code, with lengths from her "
+                    "frequencies q.",
+                ),
+                m.confused_with(
+                    "Bob's code on Carol's words",
+                    lambda p, q: float(np.sum(q * _code_lengths(p))),
+                    "That is Carol's words written with Bob's code: the roles are swapped. The "
+                    "lengths come from Carol's q (the code), the weights from Bob's p (the "
+                    "words).",
+                ),
+                m.confused_with(
                     "unweighted mean of code lengths",
-                    lambda p, code: float(np.mean([len(word) for word in code])),
-                    "Your result is the plain average of the four codeword lengths, as if Carol "
-                    "said each word equally often. Weight each length by how often *Carol* says "
-                    "the word: Σ p(x) · ℓ(x).",
-                ),
-                m.confused_with(
-                    "weighted by the code's own distribution",
-                    lambda p, code: _mean_code_length(Q_WORDS, code),
-                    "Your result is Alice's own mean length, her words weighted by her "
-                    "frequencies (1/8, 1/2, 1/4, 1/8). The code is Alice's, but the words are "
-                    "Carol's: weight each length by Carol's frequency.",
-                ),
-                m.confused_with(
-                    "entropy instead of code length",
-                    lambda p, code: info.entropy(p, base=2),
-                    "Your result is the entropy of Carol's words, the least any code could "
-                    "use on average. Alice's code was built for other frequencies and uses "
-                    "more: Σ p(x) · ℓ(x) with ℓ the lengths of Alice's codewords.",
+                    lambda p, q: float(np.mean(_code_lengths(q))),
+                    "That is the plain average of the four codeword lengths, as if Bob said "
+                    "each word equally often. Weight each length by Bob's frequency p(x).",
                 ),
             ],
             hints=[
-                "The codeword lengths are 3, 1, 2 and 3 bits for dog, cat, fish, bird.",
-                "Average them over Carol's words: Σ p(x) · ℓ(x) with p = (0.3, 0.1, 0.2, 0.4).",
+                "First Carol's code: each codeword is ⌈−log₂ q(x)⌉ bits long (np.ceil).",
+                "Then Bob's words: weight each of those lengths by how often *Bob* says the word.",
+                "The lengths are ⌈1.74⌉, ⌈3.32⌉, ⌈2.32⌉, ⌈1.32⌉; average them with "
+                "p = (1/2, 1/4, 1/8, 1/8).",
             ],
             solution_code=(
-                "p_carol = np.array([0.3, 0.1, 0.2, 0.4])  # dog, cat, fish, bird\n"
-                "alice_lengths = np.array([3, 1, 2, 3])  # 110, 0, 10, 111\n"
-                "carol_bits_per_word = np.sum(p_carol * alice_lengths)"
+                "p_bob = np.array([1/2, 1/4, 1/8, 1/8])  # dog, cat, fish, bird\n"
+                "q_carol = np.array([0.3, 0.1, 0.2, 0.4])\n"
+                "carol_lengths = np.ceil(-np.log2(q_carol))  # her code: whole bits, rounded up\n"
+                "bob_bits_with_carols_code = np.sum(p_bob * carol_lengths)"
             ),
+        ),
+        "q8": ChoiceExercise(
+            prompt="The proof of Gibbs' inequality is the chain "
+            "H(P) − H(P, Q) = Σ p log(q/p) ≤ log Σ_{x: p(x)>0} q(x) ≤ log 1 = 0: the first ≤ is "
+            "Jensen's inequality, the second says that Q's probabilities on the outcomes P "
+            "produces add up to at most 1. For P = (1/2, 1/2, 0) and Q = (1/4, 1/4, 1/2), "
+            "which of the two ≤ is strict (<)? (a) only the first; (b) only the second; "
+            "(c) both; (d) neither.",
+            variable="answer_strict_step",
+            options={
+                "a": "only the first (Jensen's inequality)",
+                "b": "only the second (Σ over p > 0 of q ≤ 1)",
+                "c": "both",
+                "d": "neither",
+            },
+            answer="b",
+            explanations={
+                "a": "Jensen's step is an equality here: on the outcomes P produces, "
+                "q(x)/p(x) = ½ for both, and for a constant the mean of the log is the log of "
+                "the mean. The loss is in the second step: Q puts ½ on an outcome P never "
+                "produces.",
+                "b": "Right. q(x)/p(x) = ½ on both outcomes P produces, so Jensen's step is an "
+                "equality; but Q wastes half its mass on the third outcome, so "
+                "Σ_{p>0} q = ½ < 1. H(P, Q) − H(P) = 2 − 1 = 1 bit = −log₂ ½.",
+                "c": "Jensen's inequality for the strictly concave log is strict only if "
+                "q(x)/p(x) varies over the outcomes P produces; here it is ½ for both. Only "
+                "the second step is strict.",
+                "d": "H(P, Q) = 2 bits (each of P's outcomes costs −log₂ ¼ = 2 bits) but "
+                "H(P) = 1 bit, so one step must be strict: Q puts ½ on an outcome P never "
+                "produces, so Σ_{p>0} q = ½ < 1.",
+            },
+            hints=[
+                "Jensen's inequality is an equality exactly when the thing averaged is the "
+                "same everywhere: compute q(x)/p(x) on the outcomes with p(x) > 0.",
+                "Then add up q(x) over the outcomes with p(x) > 0.",
+            ],
+            solution_code='answer_strict_step = "b"',
         ),
     },
 )
