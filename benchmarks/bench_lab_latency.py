@@ -85,18 +85,19 @@ def _log(kind, start, end, **extra):
 def _timed(kind, func, values=False):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        start = time.time()
+        start, cpu = time.time(), time.thread_time()
         try:
             return func(*args, **kwargs)
         finally:
             extra = {{"values": {{k: str(v) for k, v in kwargs.items()}}}} if values else {{}}
-            _log(kind, start, time.time(), **extra)
+            _log(kind, start, time.time(), cpu=1e3 * (time.thread_time() - cpu), **extra)
     return wrapper
 
 for _cls in explorers.available().values():
     _cls.compute = staticmethod(_timed("compute", _cls.__dict__["compute"].__func__))
 base.Explorer.update = _timed("update", base.Explorer.update, values=True)
-base.Explorer.render = _timed("render", base.Explorer.render)
+_render = "_render_rgba" if hasattr(base.Explorer, "_render_rgba") else "render"
+setattr(base.Explorer, _render, _timed("render", getattr(base.Explorer, _render)))
 for _module, _name in [(plotting, "png_bytes"), (live_view, "encode")]:
     if hasattr(_module, _name):
         setattr(_module, _name, _timed("encode", getattr(_module, _name)))
@@ -344,7 +345,9 @@ def attribute(step_input: float, frame: dict, trace: list[dict]) -> dict:
     update = sum(e["end"] - e["start"] for e in inside if e["kind"] == "update")
     render = sum(e["end"] - e["start"] for e in inside if e["kind"] == "render")
     encode = sum(e["end"] - e["start"] for e in inside if e["kind"] == "encode")
+    cpu = sum(e.get("cpu", 0) for e in inside if e["kind"] in ("update", "render", "encode"))
     row.update(
+        cpu=cpu,
         to_kernel=handle["start"] - step_input,
         compute=compute,
         draw=update - compute + render,
@@ -561,12 +564,12 @@ def report(measured: dict, out=print) -> None:
             key: statistics.median([p[key] for p in parts if key in p])
             if any(key in p for p in parts)
             else float("nan")
-            for key in [*keys, "total", "kb"]
+            for key in [*keys, "total", "cpu", "kb"]
         }
         stages.append(
             f"| {name} | "
             + " | ".join(f"{medians[key]:.1f}" for key in keys)
-            + f" | {medians['total']:.0f} | {medians['kb']:.0f} |"
+            + f" | {medians['total']:.0f} | {medians['cpu']:.1f} | {medians['kb']:.0f} |"
         )
     out("## Explorer latency in JupyterLab: key press → pixels (ms)\n")
     out(
@@ -590,13 +593,14 @@ def report(measured: dict, out=print) -> None:
         "server, ZMQ, queue); compute: `compute`; draw: the rest of `update` and the Agg "
         "render; encode: the image encoder; kernel other: the rest of the handler until the "
         "image is sent (ipywidgets, echo, readout); to page: sent → `src` set in the page; "
-        "decode + paint: `src` → decoded → next frame.\n"
+        "decode + paint: `src` → decoded → next frame. All wall-clock; kernel CPU: the CPU "
+        "time of compute + draw + encode, which the machine's load does not stretch.\n"
     )
     out(
         "| explorer | to kernel | compute | draw | encode | kernel other | to page "
-        "| decode + paint | total | image KB |"
+        "| decode + paint | total | kernel CPU | image KB |"
     )
-    out("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    out("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in stages:
         out(row)
     out(

@@ -26,7 +26,6 @@ import base64
 from typing import Any, ClassVar
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from coursekit import plotting
 from coursekit.explorers import controls, live_view, static_view
@@ -37,6 +36,7 @@ from coursekit.explorers.static_view import (
     STATIC_VIEWS_VARIABLE,
     static_views_wanted,
 )
+from coursekit.explorers.text_cache import CachedTextCanvas
 
 # The view settings stay importable from here (coursekit.cli and the tests use them).
 __all__ = [
@@ -62,6 +62,9 @@ class Explorer:
     #: slider's own grid. Override where the product of the grids would exceed MAX_FRAMES.
     book_values: ClassVar[dict[str, list]] = {}
     figsize: ClassVar[tuple[float, float]] = (7.0, 3.0)
+    #: Figure size (inches) of the book's frames for phones; by default the panels of
+    #: ``figsize`` stacked in one column, static_view.NARROW_WIDTH wide (see ``narrow_layout``).
+    narrow_figsize: ClassVar[tuple[float, float] | None] = None
 
     def __init__(self, **values: Any) -> None:
         self.values = self._checked({k: spec["value"] for k, spec in self.params.items()}, values)
@@ -71,7 +74,9 @@ class Explorer:
             self.figure, _ = plotting.new_figure(figsize=self.figsize)
             self.figure.clear()
             self.build(self.figure)
-        self._canvas = FigureCanvasAgg(self.figure)
+        # Agg, with each string's layout and each glyph's bitmap rendered once (text is most
+        # of a redraw); pixel-identical to matplotlib's own canvas.
+        self._canvas = CachedTextCanvas(self.figure)
         self.result = None
         self.update()
         # Lay the figure out once; the axes do not move afterwards, so later redraws skip
@@ -127,6 +132,10 @@ class Explorer:
         The static part is drawn once per resolution and cached; ``full=True`` redraws
         everything, as a change of layout would need.
         """
+        return self._render_rgba(dpi, full)[..., :3]
+
+    def _render_rgba(self, dpi: int = LIVE_DPI, full: bool = False) -> np.ndarray:
+        """``render``'s pixels with the (opaque) alpha channel: Agg's buffer, not a copy."""
         with plotting.style():
             if full or self._background is None or self._background[0] != dpi:
                 self.figure.set_dpi(dpi)
@@ -136,11 +145,15 @@ class Explorer:
                 self._canvas.restore_region(self._background[1])
             for artist in self._dynamic:
                 self.figure.draw_artist(artist)
-        return np.asarray(self._canvas.buffer_rgba())[..., :3]
+        return np.asarray(self._canvas.buffer_rgba())
 
-    def png(self, dpi: int = LIVE_DPI, colors: int | None = None) -> bytes:
-        """The figure as it is now, as PNG bytes; ``colors`` reduces it to a small palette."""
-        return plotting.png_bytes(self.render(dpi), colors=colors)
+    def png(self, dpi: int = LIVE_DPI, colors: int | None = None, level: int = 6) -> bytes:
+        """The figure as it is now, as PNG bytes.
+
+        ``colors`` reduces it to a palette of that many colours; ``level`` is zlib's
+        compression level (1 is fastest, 6 Pillow's default, 9 smallest).
+        """
+        return plotting.png_bytes(self._render_rgba(dpi), colors=colors, level=level)
 
     def _checked(self, current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
         return controls.checked(self.params, current, changes, type(self).__name__)
@@ -154,13 +167,22 @@ class Explorer:
         """The values of each control that the kernel-free view pre-renders."""
         return static_view.frame_values(self)
 
-    def static_html(self, dpi: int = BOOK_DPI) -> str:
+    def static_html(self, dpi: int = BOOK_DPI, narrow: bool = True) -> str:
         """The kernel-free view: every combination of the book's control values, pre-rendered.
 
-        The sliders pick which frame is visible, so the figure really changes without a kernel.
-        The current values of the live explorer are restored afterwards.
+        The sliders pick which frame is visible, so the figure really changes without a kernel;
+        with ``narrow``, each frame is drawn for phones too. The current values of the live
+        explorer are restored afterwards.
         """
-        return static_view.static_html(self, dpi)
+        return static_view.static_html(self, dpi, narrow)
+
+    def narrow_layout(self, figure) -> None:
+        """Adjust the built figure for the book's frames on phones (nothing by default).
+
+        Called on a second explorer of this kind (static_view.narrow_twin) after its panels
+        were stacked in one column of ``narrow_figsize`` and its small fonts raised, before the
+        layout is solved: e.g. move a legend that would cover the data at that size.
+        """
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         # text/plain and one light PNG of the current state are what a stored notebook keeps
