@@ -72,10 +72,11 @@ def bench_batch(
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = time.process_time() - cpu
-    # bwrap and the warm-up are reaped children of this process; the runners (reaped inside
-    # their sandboxes) count their own CPU time.
+    # bwrap, the warm-up and unsandboxed runners are reaped children of this process; a
+    # sandboxed runner (reaped inside its sandbox, or forked by the zygote) counts its own.
     cpu += (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    cpu += sum(r.kernel_cpu or 0.0 for r in results)
+    if sandbox:
+        cpu += sum(r.kernel_cpu or 0.0 for r in results)
     return wall, cpu, results
 
 
