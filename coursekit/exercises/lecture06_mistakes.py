@@ -248,6 +248,8 @@ def _mc_terms(x, mu, s, eps, prior=True, log_q="density"):
     joint = log_normal(x, z, 1.0) + (log_normal(z, 0.0, 1.0) if prior else 0.0)
     if log_q == "density":
         return joint - log_normal(z, mu, s**2)
+    if log_q == "s² as std":
+        return joint - log_normal(z, mu, s**4)
     if log_q == "of eps":
         return joint - log_normal(eps, 0.0, 1.0)
     if log_q == "entropy":
@@ -284,6 +286,13 @@ MC_MISTAKES = [
         "You used log N(eps_j; 0, 1) for log q(z_j). The density of z = μ + sε is "
         "N(ε; 0, 1)/s (stretching by s spreads the same probability over s times the width), "
         "so log q(z_j) = log N(z_j; μ, s²) = log N(eps_j; 0, 1) − log s.",
+    ),
+    m.confused_with(
+        "log q with s² as its standard deviation",
+        lambda x, mu, s, eps: float(np.mean(_mc_terms(x, mu, s, eps, log_q="s² as std"))),
+        "Your log q(z_j) uses s² as the standard deviation, as norm(mu, s**2) in scipy.stats "
+        "would: scipy's norm(loc, scale) and coursekit's Gaussian(mean, std) take the standard "
+        "deviation s. The samples z_j = mu + s·eps_j were right.",
     ),
     m.confused_with(
         "exact entropy for −log q",
@@ -341,6 +350,8 @@ def posterior_mode(prior_var=PRIOR_VAR):
 
 #: The posterior mean of the lecture's 401 × 401 grid (its cell 13 prints it to 3 decimals).
 GRID_MEAN = np.array([-2.343914, 1.204448])
+#: The mean of the lecture's mean-field q (its cell 15 prints it to 3 decimals).
+MEAN_FIELD_MEAN = np.array([-2.284, 1.161])
 
 MODE_MISTAKES = [
     m.Predicate(
@@ -351,6 +362,13 @@ MODE_MISTAKES = [
         "skewed, and its mode lies elsewhere.",
         lambda result, args, expected: m.close(result, GRID_MEAN, rtol=0.01, atol=0.0),
         lambda reference: lambda *a: GRID_MEAN,
+    ),
+    m.Predicate(
+        "the mean-field q's mean",
+        "That is the mean of the lecture's mean-field q, an approximation fitted by VI. The mode "
+        "belongs to the exact posterior: it is the w where ∇_w log p(D, w) = 0.",
+        lambda result, args, expected: m.close(result, MEAN_FIELD_MEAN, rtol=0.005, atol=0.0),
+        lambda reference: lambda *a: MEAN_FIELD_MEAN,
     ),
     m.confused_with(
         "prior left out",
