@@ -133,14 +133,10 @@ def _root_rule(name, wrong_elbo, message):
     return m.confused_with(name, lambda x, s, t: larger_root(wrong_elbo, x, s, t), message)
 
 
-def _smaller_root(x, s, target):
-    return x - elbo_root(x, s, target)  # the roots are symmetric about x/2
-
-
 ROOT_MISTAKES = [
     m.confused_with(
         "the smaller root",
-        _smaller_root,
+        lambda x, s, t: x - elbo_root(x, s, t),  # the roots are symmetric about x/2
         "That is the *smaller* of the two means with ELBO = −4.5; the question asks for the "
         "larger. Notice that the two lie symmetrically about 1.5 = x/2, the posterior mean.",
     ),
@@ -169,6 +165,12 @@ ROOT_MISTAKES = [
         lambda x, mu, s: reconstruction(x, mu, s) - 0.5 * (mu**2 + s**2 - 1 - np.log(s)),
         "Your KL to the prior has ½ log s where it needs ½ log s² = log s: the formula is "
         "½(μ² + s² − 1 − log s²), with the variance s² inside the log.",
+    ),
+    _root_rule(
+        "sign of log s²",
+        lambda x, mu, s: reconstruction(x, mu, s) - 0.5 * (mu**2 + s**2 - 1 + np.log(s**2)),
+        "Your KL to the prior has + log s² where the formula has − log s²: "
+        "KL(q‖p(z)) = ½(μ² + s² − 1 − log s²), which is 0 at q = p(z) (μ = 0, s = 1).",
     ),
     _root_rule(
         "variance used as standard deviation",
