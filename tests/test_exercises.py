@@ -186,7 +186,7 @@ def test_near_miss_says_how_close():
 
 
 def test_six_significant_figures_of_the_exact_answer_always_pass_and_five_do_not():
-    exercise = fresh("06", "q2")  # exact −3.7020857...: its 6-figure rounding is 1.2e-6 off
+    exercise = fresh("06", "q2")  # exact 2.4422920...: its 5- and 6-figure roundings differ
     exact = float(exercise.expected)
     assert exercise.check(float(f"{exact:.6g}")).passed
     assert exercise.check(exact).passed
