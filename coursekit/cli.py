@@ -159,6 +159,7 @@ def _grade(args: argparse.Namespace) -> int:
             lecture=args.lecture,
             sandbox=not args.no_sandbox,
             memory=args.memory,
+            preload=not args.no_preload,
         )
     except grading.SandboxUnavailable as error:
         print(f"coursekit grade: nothing graded. {error}", file=sys.stderr)
@@ -398,6 +399,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     grade.add_argument(
         "--no-progress", action="store_true", help="do not show the progress bar on stderr"
+    )
+    grade.add_argument(
+        "--no-preload",
+        action="store_true",
+        help="start a fresh Python in each sandbox instead of forking a preloaded one (slower)",
     )
     grade.add_argument(
         "--no-sandbox",
