@@ -431,7 +431,7 @@ def spread(d) -> float:
 
     Introduced in lecture 04 (Forward vs reverse KL), to scale the fits of a target.
     """
-    var = d.var
+    var = as_density(d, "d", "Mixture.symmetric(2)").var
     return float(np.sqrt(var)) if 1e-300 < var < math.inf else float(d.std)
 
 

@@ -13,7 +13,7 @@ from coursekit import _validate as check
 from coursekit.gaussians import half_log_det, log_normaliser
 from coursekit.quadrature import MAX_HERMITE_NODES, normal_hermite_product
 from coursekit.vi._checks import model_with_gradient
-from coursekit.vi.monte_carlo import _nodes, converged
+from coursekit.vi.monte_carlo import _converged, _nodes
 
 __all__ = ["gaussian_elbo", "VIFit", "fit_gaussian_vi"]
 
@@ -47,7 +47,7 @@ def gaussian_elbo(model, mean, cov, nodes: int = 24) -> float:
     def change(a: float, b: float) -> float:
         return abs(a - b) / max(1.0, abs(b))
 
-    return converged(
+    return _converged(
         lambda n: _elbo(model, mean, chol, n), change, nodes, most, 1e-9, "ELBO quadrature"
     )
 

@@ -179,7 +179,7 @@ def gradient_moments(log_joint, grad_log_joint, q: Gaussian, method: str, nodes:
         diff = max(np.abs(a.mean - b.mean).max(), np.abs(a.cov - b.cov).max())
         return diff / max(1.0, np.abs(b.mean).max(), np.abs(b.cov).max())
 
-    return converged(moments, change, nodes, MAX_HERMITE_NODES, 1e-9, "gradient moments")
+    return _converged(moments, change, nodes, MAX_HERMITE_NODES, 1e-9, "gradient moments")
 
 
 def _nodes(nodes) -> int:
@@ -194,7 +194,7 @@ def _nodes(nodes) -> int:
     return int(nodes)
 
 
-def converged(rule, change, nodes: int, most: int, tol: float, what: str):
+def _converged(rule, change, nodes: int, most: int, tol: float, what: str):
     """``rule(nodes)``, checked against ``rule(2 nodes)``: return the first result that differs
     from the next finer rule's by at most ``tol`` (``change`` measures the relative difference),
     doubling the nodes up to ``most``; raise ValueError if no two rules agree.
