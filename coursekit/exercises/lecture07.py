@@ -2,57 +2,61 @@
 
 Minka's convention: D_α(P‖Q) = (1/(α(1 − α))) ∫ [α p + (1 − α) q − p^α q^(1−α)], with
 α → 0 the reverse KL(Q‖P), α → 1 the forward KL(P‖Q) and D_½ = 4 H², H² = 1 − ∫ √(p q) the
-squared Hellinger distance. The lecture fits P = ½N(−3, 1) + ½N(3, 1); the value exercises
-ask for the same ideas on other targets, so that no answer can be copied from the lecture.
+squared Hellinger distance. For 0 < α < 1, D_α contains no logarithm: it is a pure number (no
+unit), scaled so that its limits are the KLs in nats. The lecture fits
+P = ½N(−3, 1) + ½N(3, 1); the value exercises ask inverse questions or the same ideas on other
+targets, so that no answer can be copied from the lecture.
 """
 
+from functools import cache
+
 import numpy as np
+from scipy.optimize import brentq
+from scipy.special import rel_entr
 
 from coursekit.divergences import alpha_divergence, fit_alpha
 from coursekit.exercises import ChoiceExercise, ExerciseSet, FunctionExercise, ValueExercise
 from coursekit.exercises import mistakes as m
-from coursekit.fitting import fit_reverse_kl
+from coursekit.fitting import fit_forward_kl, fit_reverse_kl
 from coursekit.gaussians import Gaussian, Mixture
+
+LN2 = float(np.log(2))
+
+
+# -- q2: the divergence on the closed interval 0 ≤ α ≤ 1 -------------------------------------
+def _interior(p, q, alpha):
+    """Minka's formula for 0 < α < 1 (a pure number)."""
+    return np.sum(alpha * p + (1 - alpha) * q - p**alpha * q ** (1 - alpha)) / (alpha * (1 - alpha))
 
 
 def _alpha_discrete(p, q, alpha):
-    """Minka's α-divergence of two discrete distributions, for 0 < α < 1, in nats."""
+    """D_α(P‖Q) of two discrete distributions for 0 ≤ α ≤ 1: the reverse KL(Q‖P) at α = 0,
+    the forward KL(P‖Q) at α = 1 (nats; 0 log 0 = 0, ∞ where the support requires it)."""
     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
-    integrand = alpha * p + (1 - alpha) * q - p**alpha * q ** (1 - alpha)
-    return np.sum(integrand) / (alpha * (1 - alpha))
+    if alpha == 0:
+        return float(np.sum(rel_entr(q, p)))
+    if alpha == 1:
+        return float(np.sum(rel_entr(p, q)))
+    return float(_interior(p, q, alpha))
 
 
-def _half_divergence(shift):
-    return alpha_divergence(Gaussian(0.0, 1.0), Gaussian(shift, 1.0), 0.5)
+def _at_the_ends(ends, inside=None):
+    """A mistaken function: ``ends(p, q, alpha)`` at α = 0 and 1, ``inside`` (default: the
+    right value) in between."""
+
+    def mistaken(p, q, alpha):
+        p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+        if alpha in (0, 1):
+            return ends(p, q, alpha)
+        return (inside or _alpha_discrete)(p, q, alpha)
+
+    return mistaken
 
 
-def _overlap(shift):
-    """∫ √(p q) for N(0, 1) and N(shift, 1): the Bhattacharyya coefficient exp(−Δμ²/8)."""
-    return np.exp(-(shift**2) / 8)
-
-
-def _alpha_fit_std(d, alpha, init_mean):
-    """σ of the local optimum of D_α(P‖Q) reached from N(init_mean, 1), P = ½N(∓d, 1)."""
-    return fit_alpha(Mixture.symmetric(d), alpha, Gaussian(init_mean, 1.0)).std
-
-
-def _moment_matching_std(d, *rest):
-    """σ of the α = 1 (forward-KL) fit: √(1 + d²)."""
-    return np.sqrt(1 + d**2)
-
-
-def _best_alpha_fit_std(d, alpha):
-    """σ of the global optimum: the better of the fits from a mode and from the centre."""
-    target = Mixture.symmetric(d)
-    fits = [fit_alpha(target, alpha, Gaussian(start, 1.0)) for start in (d, 0.0)]
-    return min(fits, key=lambda q: alpha_divergence(target, q, alpha)).std
-
-
-def _worse_alpha_fit_std(d, alpha):
-    """σ of the other (local, not global) optimum."""
-    target = Mixture.symmetric(d)
-    fits = [fit_alpha(target, alpha, Gaussian(start, 1.0)) for start in (d, 0.0)]
-    return max(fits, key=lambda q: alpha_divergence(target, q, alpha)).std
+def _kl_nan(a, b):
+    """Σ a log(a/b) evaluated naively: 0 · log 0 = 0 · (−∞) = NaN."""
+    with np.errstate(all="ignore"):
+        return float(np.sum(a * np.log(a / b)))
 
 
 def _swapped_alpha():
@@ -77,174 +81,427 @@ def _sign_flipped():
     )
 
 
+def _is_end(args) -> bool:
+    return args[2] in (0, 1)
+
+
+def _front_has_zero(args) -> bool:
+    """Whether the distribution that weights the KL at this end (q at α = 0, p at α = 1)
+    has a zero: there a naive Σ a log(a/b) meets 0 · log 0."""
+    p, q, alpha = args
+    front = np.asarray(q if alpha == 0 else p, dtype=float)
+    return bool(np.any(front == 0))
+
+
+def _nan_from_zero_log_zero():
+    return m.Predicate(
+        "NaN from 0·log 0 at an end",
+        "Your function is right except at an end (α = 0 or 1) for distributions with a zero: "
+        "there it returns NaN. The KL of that end meets 0 · log 0, which floating point "
+        "evaluates as 0 · (−∞) = NaN, but the term is 0 (p log p → 0 as p → 0). Skip the "
+        "zero probabilities, or use info.kl_divergence or scipy.special.rel_entr.",
+        lambda result, args, expected: (
+            _is_end(args) and _front_has_zero(args) and bool(np.isnan(result))
+        ),
+        lambda reference: _at_the_ends(lambda p, q, a: _kl_nan(q, p) if a == 0 else _kl_nan(p, q)),
+    )
+
+
+def _nan_at_the_ends():
+    return m.Predicate(
+        "0/0 at the ends",
+        "Your function returns NaN at α = 0 and α = 1. There the formula is 0/0: both "
+        "α p + (1 − α) q − p^α q^(1−α) and α(1 − α) vanish. D_α at the ends is defined by its "
+        "limits, which the lecture derives: at α = 0 return the reverse KL(Q‖P), at α = 1 "
+        "the forward KL(P‖Q).",
+        lambda result, args, expected: _is_end(args) and bool(np.isnan(result)),
+        lambda reference: _at_the_ends(lambda p, q, a: np.nan),
+    )
+
+
+def _finite_where_infinite():
+    return m.Predicate(
+        "finite where the limit is infinite",
+        "For p = [0.5, 0.5, 0] and q = [0.25, 0.25, 0.5] at α = 0 (or the same pair swapped "
+        "at α = 1) the answer is ∞, and your function returns a finite number. Where q > 0 "
+        "and p = 0, each unit of q's mass adds 1/α to D_α, which grows without bound as "
+        "α → 0: the limit, the reverse KL(Q‖P), is infinite (and at α = 1, p's mass where "
+        "q = 0 costs 1/(1 − α)). A tiny α or an ε added to the probabilities gives a large "
+        "finite number instead; return the KL itself at the ends.",
+        lambda result, args, expected: bool(np.isinf(expected) and np.isfinite(result)),
+        lambda reference: (
+            lambda p, q, alpha: 1e12 if np.isinf(reference(p, q, alpha)) else reference(p, q, alpha)
+        ),
+    )
+
+
 PAIRS = [
     (np.array([0.5, 0.25, 0.25]), np.full(3, 1 / 3), 0.5),
     (np.array([0.9, 0.1]), np.array([0.5, 0.5]), 0.3),
-    (np.array([0.2, 0.3, 0.5]), np.array([0.6, 0.3, 0.1]), 0.8),
-    (np.array([0.7, 0.2, 0.1]), np.array([0.1, 0.2, 0.7]), 0.6),
+    (np.array([0.2, 0.3, 0.5]), np.array([0.6, 0.3, 0.1]), 0.0),
+    (np.array([0.7, 0.2, 0.1]), np.array([0.1, 0.2, 0.7]), 1.0),
+    (np.array([0.5, 0.5, 0.0]), np.array([0.25, 0.25, 0.5]), 0.2),
+    (np.array([0.5, 0.5, 0.0]), np.array([0.25, 0.25, 0.5]), 0.0),
+    (np.array([0.5, 0.5, 0.0]), np.array([0.25, 0.25, 0.5]), 1.0),
+    (np.array([0.25, 0.25, 0.5]), np.array([0.5, 0.5, 0.0]), 0.0),
+    (np.array([0.25, 0.25, 0.5]), np.array([0.5, 0.5, 0.0]), 1.0),
 ]
+
+
+# -- q3: the separation that gives a chosen D_½ ------------------------------------------------
+def _shift_for_half(divergence, sigma):
+    """Δμ > 0 with D_½(N(0, σ²)‖N(Δμ, σ²)) = divergence: 4 (1 − exp(−Δμ²/(8σ²))) = D."""
+    return sigma * np.sqrt(8 * np.log(1 / (1 - divergence / 4)))
+
+
+# -- q4 and q6: fits to P = ½N(−d, 1) + ½N(d, 1) --------------------------------------------
+@cache
+def _fits(d: float, alpha: float) -> tuple[Gaussian, Gaussian]:
+    """The optimum reached from the right mode and the central one (from the moment-matched
+    Gaussian), as in the lecture."""
+    target = Mixture.symmetric(d)
+    return (
+        fit_alpha(target, alpha, Gaussian(d, 1.0)),
+        fit_alpha(target, alpha, fit_forward_kl(target)),
+    )
+
+
+def _ranked(d: float, alpha: float) -> tuple[Gaussian, Gaussian]:
+    """(best, other) of the two optima, by D_α."""
+    target = Mixture.symmetric(d)
+    fits = sorted(_fits(d, alpha), key=lambda q: alpha_divergence(target, q, alpha))
+    return fits[0], fits[1]
+
+
+def _best_alpha_fit_std(d, alpha):
+    """σ of the global optimum: the better of the fits from a mode and from the centre."""
+    return _ranked(d, alpha)[0].std
+
+
+def _worse_alpha_fit_std(d, alpha):
+    """σ of the other (local, not global) optimum."""
+    return _ranked(d, alpha)[1].std
+
+
+def _moment_matching_std(d, *rest):
+    """σ of the α = 1 (forward-KL) fit: √(1 + d²)."""
+    return np.sqrt(1 + d**2)
+
+
+@cache
+def _alpha_for_central_std(d: float, std: float) -> float:
+    """The α at which the central optimum of D_α(P‖Q) has standard deviation ``std``."""
+    return brentq(lambda a: _fits(d, a)[1].std - std, 0.01, 0.99, xtol=1e-12)
+
+
+def _interpolated_alpha(d, std, decimals=3):
+    """Linear interpolation between α = 0.3 and 0.4, with σ as the lecture's table prints it
+    (3 decimals) or, for ``decimals=None``, exact."""
+    s3, s4 = (_fits(d, a)[1].std for a in (0.3, 0.4))
+    if decimals is not None:
+        s3, s4 = round(s3, decimals), round(s4, decimals)
+    return 0.3 + 0.1 * (std - s3) / (s4 - s3)
+
+
+def _interpolated(result, args) -> bool:
+    """Whether ``result`` is one of the two interpolations, to the 4 figures asked."""
+    return any(
+        m.close(result, _interpolated_alpha(*args, decimals=k), rtol=3e-4) for k in (3, None)
+    )
+
+
+def _interpolation():
+    return m.Predicate(
+        "interpolated in the table",
+        "That is a straight line through the table's rows α = 0.3 (σ = 2.963) and α = 0.4 "
+        "(σ = 3.011). σ(α) is not a straight line: solve σ(α) = 3 itself, with fit_alpha "
+        "inside a root finder (scipy.optimize.brentq).",
+        lambda result, args, expected: _interpolated(result, args),
+        lambda reference: _interpolated_alpha,
+    )
+
+
+def _coarse_alpha():
+    return m.Predicate(
+        "within 0.01: a coarse scan",
+        "You are within 0.01 of the answer, which is what the explorer's slider (steps of "
+        "0.01) or a scan of a few α gives. The answer needs 4 significant figures: solve "
+        "σ(α) = 3 with a root finder, scipy.optimize.brentq, on a bracket where σ − 3 "
+        "changes sign.",
+        lambda result, args, expected: (
+            1e-3 < float(np.abs(result - expected)) <= 0.006 and not _interpolated(result, args)
+        ),
+        lambda reference: lambda *args: reference(*args) + 0.005,
+    )
+
+
+def _lecture_target():
+    def values(d, alpha):
+        mode, central = _fits(3.0, alpha)
+        return mode.std, central.std
+
+    return m.Predicate(
+        "the lecture's target (d = 3)",
+        "That is σ of an optimum for the lecture's target, ½N(−3, 1) + ½N(3, 1). This "
+        "exercise moves the modes to ±3.5, and the answer changes more than you might expect: "
+        "fit Mixture.symmetric(3.5).",
+        lambda result, args, expected: any(m.close(result, v, rtol=2e-3) for v in values(*args)),
+        lambda reference: lambda d, alpha: values(d, alpha)[1],
+    )
+
 
 EXERCISES = ExerciseSet(
     "07",
     "Between the two KLs",
     {
         "q1": ChoiceExercise(
-            prompt="In Minka's family D_α(P‖Q), which divergence is the limit α → 0?",
-            variable="answer_alpha_zero",
+            prompt="Q gives probability 0.2 to an outcome that P never produces (p = 0 "
+            "there); on the other outcomes both are positive. How does D_α(P‖Q) behave?",
+            variable="answer_mass_outside",
             options={
-                "a": "the forward KL(P‖Q)",
-                "b": "the reverse KL(Q‖P)",
-                "c": "the squared Hellinger distance",
-                "d": "the Jensen–Shannon divergence",
+                "a": "it is infinite for every α, like a KL with a support mismatch",
+                "b": "it is finite for every 0 < α < 1, and grows without bound as α → 0",
+                "c": "it is finite for every 0 < α < 1, and grows without bound as α → 1",
+                "d": "that outcome adds nothing to it, because p^α q^(1−α) = 0 there",
             },
             answer="b",
             explanations={
-                "a": "The forward KL(P‖Q) is the other end, α → 1, where the fit covers the "
-                "mass of P.",
-                "b": "α → 0 gives the reverse KL(Q‖P), the mode-seeking end used by "
-                "variational inference.",
-                "c": "Hellinger is the middle of the family, α = ½ (D_½ = 4 × the squared "
-                "Hellinger distance).",
-                "d": "Jensen–Shannon compares both distributions to their mixture; it is not a "
-                "member of this family.",
+                "a": "For 0 < α < 1 nothing is infinite: at that outcome the integrand is "
+                "(1 − α) q, which adds q/α = 0.2/α to D_α. Only the limit α → 0, the "
+                "reverse KL(Q‖P), is infinite.",
+                "b": "At that outcome the integrand is (1 − α) q, so it adds q/α = 0.2/α: "
+                "finite for every α > 0, without bound as α → 0, where D_α becomes the "
+                "reverse KL(Q‖P), infinite because q > 0 where p = 0.",
+                "c": "α → 1 is the forward KL(P‖Q), which averages over P, and P has no mass "
+                "at that outcome: its contribution 0.2/α tends to 0.2. The forward KL is "
+                "infinite in the opposite case, p > 0 where q = 0.",
+                "d": "The geometric mean p^α q^(1−α) vanishes there, but the arithmetic mean "
+                "α p + (1 − α) q = 0.2 (1 − α) does not: the outcome adds "
+                "0.2 (1 − α)/(α(1 − α)) = 0.2/α.",
             },
-            hints=["At α → 0 the weight p^α q^(1−α) keeps only q: which KL averages under Q?"],
-            solution_code='answer_alpha_zero = "b"',
+            hints=[
+                "Evaluate the integrand α p + (1 − α) q − p^α q^(1−α) at that outcome, where "
+                "p = 0 and q = 0.2, and divide by α(1 − α).",
+                "Which KL is the limit α → 0, and is it finite when q > 0 where p = 0?",
+            ],
+            solution_code='answer_mass_outside = "b"',
         ),
         "q2": FunctionExercise(
             prompt="Write alpha_divergence(p, q, alpha) for two discrete distributions and "
-            "0 < α < 1: (1/(α(1 − α))) Σ [α p + (1 − α) q − p^α q^(1−α)], in nats. It is "
-            "checked on four pairs to 6 significant figures.",
+            "every α in the closed interval 0 ≤ α ≤ 1: Minka's formula for 0 < α < 1 and its "
+            "limits at α = 0 and α = 1, where the formula is 0/0. Some test cases have zero "
+            "probabilities; the answer may be ∞. It is checked on nine cases to 6 "
+            "significant figures.",
             variable="alpha_divergence",
             signature="alpha_divergence(p, q, alpha)",
             reference=_alpha_discrete,
             cases=PAIRS,
             mistakes=[
+                m.confused_with(
+                    "the ends swapped",
+                    _at_the_ends(
+                        lambda p, q, a: _alpha_discrete(p, q, 1.0 - a),
+                    ),
+                    "Your function is right for 0 < α < 1 but has the ends the wrong way "
+                    "round: at α = 0 it returns KL(P‖Q) and at α = 1 KL(Q‖P). For small α, "
+                    "p^α q^(1−α) ≈ q (1 + α log(p/q)): the weight is q, so the limit α → 0 "
+                    "averages under Q, the reverse KL(Q‖P).",
+                ),
                 _swapped_alpha(),
                 _sign_flipped(),
                 m.confused_with(
                     "normalisation left out",
-                    lambda p, q, alpha: np.sum(
-                        alpha * p + (1 - alpha) * q - p**alpha * q ** (1 - alpha)
+                    _at_the_ends(
+                        _alpha_discrete,
+                        lambda p, q, a: np.sum(a * p + (1 - a) * q - p**a * q ** (1 - a)),
                     ),
-                    "You left out the factor 1/(α(1 − α)), which makes the limits α → 0 and "
-                    "α → 1 the two KL divergences instead of 0.",
+                    "For 0 < α < 1 you left out the factor 1/(α(1 − α)), which makes the "
+                    "limits α → 0 and α → 1 the two KL divergences instead of 0.",
+                ),
+                m.confused_with(
+                    "divided by α only",
+                    _at_the_ends(
+                        _alpha_discrete,
+                        lambda p, q, a: np.sum(a * p + (1 - a) * q - p**a * q ** (1 - a)) / a,
+                    ),
+                    "For 0 < α < 1 you divided by α, not by α(1 − α). Without the 1 − α the "
+                    "limit α → 1 is 0 instead of the forward KL(P‖Q), and the family loses "
+                    "its symmetry D_α(P‖Q) = D_{1−α}(Q‖P).",
                 ),
                 m.confused_with(
                     "linear terms left out",
-                    lambda p, q, alpha: (
-                        -np.sum(p**alpha * q ** (1 - alpha)) / (alpha * (1 - alpha))
+                    _at_the_ends(
+                        _alpha_discrete,
+                        lambda p, q, a: -np.sum(p**a * q ** (1 - a)) / (a * (1 - a)),
                     ),
-                    "You left out α p + (1 − α) q. For normalised p and q these terms add up "
-                    "to 1, and that 1 is what makes D_α zero when P = Q: without it the "
-                    "result is negative.",
+                    "For 0 < α < 1 you left out α p + (1 − α) q. For normalised p and q these "
+                    "terms add up to 1, and that 1 is what makes D_α zero when P = Q: without "
+                    "it the result is negative.",
                 ),
+                m.confused_with(
+                    "Rényi's divergence",
+                    _at_the_ends(
+                        _alpha_discrete,
+                        lambda p, q, a: np.log(np.sum(p**a * q ** (1 - a))) / (a - 1),
+                    ),
+                    "For 0 < α < 1 that is Rényi's divergence (1/(α − 1)) log Σ p^α q^(1−α), "
+                    "the version of the family in the lecture's last paragraph. It is a "
+                    "different function of the same overlap Σ p^α q^(1−α); this exercise "
+                    "asks for Minka's D_α = (1 − Σ p^α q^(1−α))/(α(1 − α)).",
+                ),
+                m.confused_with(
+                    "bits at the ends",
+                    _at_the_ends(lambda p, q, a: _alpha_discrete(p, q, a) / LN2),
+                    "Your function is right for 0 < α < 1, but its KLs at α = 0 and α = 1 are "
+                    "in bits: 1/ln 2 ≈ 1.443 times too large. The limits of D_α are KLs with "
+                    "the natural log (they come from e^(α log(p/q)) ≈ 1 + α log(p/q)): use "
+                    "np.log.",
+                ),
+                _nan_from_zero_log_zero(),
+                _nan_at_the_ends(),
+                _finite_where_infinite(),
             ],
             hints=[
-                "Everything is elementwise numpy: p**alpha * q**(1 - alpha).",
-                "Sum over outcomes, then divide by alpha * (1 - alpha).",
+                "For 0 < α < 1 use the lecture's formula. At the ends the formula is 0/0: "
+                "which divergence is D_α there?",
+                "At α = 0 return the reverse KL(Q‖P), at α = 1 the forward KL(P‖Q). A KL "
+                "must take 0 · log 0 as 0 and may be ∞: info.kl_divergence (lecture 03) does "
+                "both.",
+                "if alpha == 0: return info.kl_divergence(q, p); if alpha == 1: return "
+                "info.kl_divergence(p, q); otherwise the formula.",
             ],
-            solution_code="def alpha_divergence(p, q, alpha):\n"
+            solution_code="from coursekit import info\n\n\n"
+            "def alpha_divergence(p, q, alpha):\n"
             "    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)\n"
+            "    if alpha == 0:\n"
+            "        return info.kl_divergence(q, p)  # the reverse KL(Q||P)\n"
+            "    if alpha == 1:\n"
+            "        return info.kl_divergence(p, q)  # the forward KL(P||Q)\n"
             "    terms = alpha * p + (1 - alpha) * q - p**alpha * q ** (1 - alpha)\n"
             "    return np.sum(terms) / (alpha * (1 - alpha))",
         ),
         "q3": ValueExercise(
-            prompt="The α = ½ divergence D_½ between N(0, 1) and N(1, 1), in nats, to 6 "
-            "significant figures. (For two Gaussians with equal σ, the squared Hellinger "
-            "distance is H² = 1 − exp(−Δμ²/(8σ²)).)",
-            variable="half_divergence",
-            reference=_half_divergence,
-            args=(1.0,),
-            unit="nats",
+            prompt="P = N(0, 2²) and Q = N(Δμ, 2²): for which Δμ > 0 is D_½(P‖Q) = 0.4? Give "
+            "Δμ to 6 significant figures.",
+            variable="shift_half",
+            reference=_shift_for_half,
+            args=(0.4, 2.0),
             digits=6,
             mistakes=[
                 m.confused_with(
-                    "Hellinger instead of D_½",
-                    lambda shift: 1 - _overlap(shift),
-                    "That is the squared Hellinger distance H². In Minka's normalisation "
-                    "D_½ = 4 H².",
+                    "KL instead of D_½",
+                    lambda target, sigma: sigma * np.sqrt(2 * target),
+                    "That Δμ makes the *KL* 0.4: Δμ²/(2σ²) = 0.4. D_½ is smaller than the KL "
+                    "for the same pair (for equal widths, D_α = (1 − e^(−α(1−α)Δμ²/(2σ²)))/"
+                    "(α(1 − α)) ≤ Δμ²/(2σ²)), so D_½ = 0.4 needs the means further apart. "
+                    "Use D_½ = 4 (1 − exp(−Δμ²/(8σ²))).",
+                ),
+                m.confused_with(
+                    "H² instead of D_½",
+                    lambda target, sigma: sigma * np.sqrt(8 * np.log(1 / (1 - target))),
+                    "That Δμ makes the squared Hellinger distance H² = 0.4. In Minka's "
+                    "normalisation D_½ = 4 H², so solve 4 (1 − exp(−Δμ²/(8σ²))) = 0.4.",
                 ),
                 m.confused_with(
                     "other Hellinger convention",
-                    lambda shift: 2 * (1 - _overlap(shift)),
-                    "That is ∫ (√p − √q)² dx = 2 H², which some texts call the squared "
-                    "Hellinger distance. D_½ is twice that: D_½ = 2 ∫ (√p − √q)² = 4 H².",
+                    lambda target, sigma: sigma * np.sqrt(8 * np.log(1 / (1 - target / 2))),
+                    "That Δμ makes ∫ (√p − √q)² dx = 2 H² equal to 0.4, which some texts call "
+                    "the squared Hellinger distance. D_½ is twice that: D_½ = 4 H² = "
+                    "4 (1 − exp(−Δμ²/(8σ²))).",
                 ),
                 m.confused_with(
-                    "overlap instead of divergence",
-                    _overlap,
-                    "That is the overlap ∫ √(p q) dx = 1 − H², which is 1 when P = Q. The "
-                    "divergence is D_½ = 4 (1 − ∫ √(p q) dx).",
-                ),
-                m.bits_for_nats(),
-            ],
-            hints=["D_½(P‖Q) = 4 H²(P, Q) = 4 (1 − ∫ √(p q) dx)."],
-            solution_code="half_divergence = 4 * (1 - np.exp(-(1.0**2) / 8))",
-        ),
-        "q4": ValueExercise(
-            prompt="Use coursekit.divergences.fit_alpha to fit a Gaussian to "
-            "P = ½N(−2.5, 1) + ½N(2.5, 1) with α = 0.9, starting from N(0, 1). What is its "
-            "standard deviation, to 6 significant figures?",
-            variable="alpha_std",
-            reference=_alpha_fit_std,
-            args=(2.5, 0.9, 0.0),
-            digits=6,
-            mistakes=[
-                m.variance_for_std(),
-                m.confused_with(
-                    "moment matching (α = 1)",
-                    _moment_matching_std,
-                    "√(1 + d²) = √7.25 is the α = 1 fit, the forward KL's moment matching. At "
-                    "α = 0.9 the fit is close to it but narrower: q still pays a little for "
-                    "mass where p is small. Run fit_alpha with α = 0.9.",
+                    "overlap set to D_½",
+                    lambda target, sigma: sigma * np.sqrt(8 * np.log(1 / target)),
+                    "That Δμ makes the overlap ∫ √(p q) dx = exp(−Δμ²/(8σ²)) equal to 0.4. "
+                    "The overlap is 1 when P = Q; the divergence is D_½ = 4 (1 − overlap).",
                 ),
                 m.confused_with(
-                    "α and 1 − α exchanged",
-                    lambda d, alpha, init_mean: _alpha_fit_std(d, 1 - alpha, init_mean),
-                    "That is the fit for α = 0.1, the other end of the scale. Check the "
-                    "argument order: fit_alpha(target, alpha, init) minimises D_α(P‖Q), and "
-                    "D_α(Q‖P) would be D_{1−α}(P‖Q).",
+                    "σ for σ²",
+                    lambda target, sigma: np.sqrt(8 * sigma * np.log(1 / (1 - target / 4))),
+                    "You used σ = 2 where the formula has σ² = 4: the overlap is "
+                    "exp(−Δμ²/(8σ²)), with the variance.",
                 ),
                 m.confused_with(
-                    "reverse-KL fit (α → 0)",
-                    lambda d, alpha, init_mean: (
-                        fit_reverse_kl(Mixture.symmetric(d), Gaussian(init_mean, 1.0)).std
-                    ),
-                    "That is the reverse-KL fit, the α → 0 end. The question asks for "
-                    "α = 0.9, near the mass-covering end: use fit_alpha.",
+                    "Δμ² instead of Δμ",
+                    lambda target, sigma: _shift_for_half(target, sigma) ** 2,
+                    "That is Δμ², the square of the answer: take the square root.",
                 ),
             ],
             hints=[
-                "divergences.fit_alpha(Mixture.symmetric(2.5), 0.9, Gaussian(0, 1)) returns a "
-                "Gaussian; read its .std.",
-                "Check: near α = 1 the fit approaches moment matching, σ² = 1 + 2.5², but "
-                "does not reach it.",
+                "For two Gaussians of equal width the lecture gives D_½ in closed form: write "
+                "D_½ = 4 (1 − overlap) with the overlap ∫ √(p q) dx.",
+                "The overlap is exp(−Δμ²/(8σ²)) with σ² = 4. Solve 4 (1 − exp(−Δμ²/32)) = 0.4 "
+                "for the exponential first.",
+                "exp(−Δμ²/32) = 0.9, so Δμ = √(32 ln(1/0.9)).",
             ],
-            solution_code="from coursekit import divergences\n"
-            "from coursekit.gaussians import Gaussian, Mixture\n\n"
-            "alpha_std = divergences.fit_alpha(Mixture.symmetric(2.5), 0.9, Gaussian(0, 1)).std",
+            solution_code="shift_half = np.sqrt(8 * 2.0**2 * np.log(1 / (1 - 0.4 / 4)))",
+        ),
+        "q4": ValueExercise(
+            prompt="For the lecture's target P = ½N(−3, 1) + ½N(3, 1), the central optimum "
+            "of D_α(P‖Q) widens as α grows. At which α is its standard deviation exactly 3? "
+            "Give α to 4 significant figures.",
+            variable="alpha_sigma_3",
+            reference=_alpha_for_central_std,
+            args=(3.0, 3.0),
+            digits=4,
+            mistakes=[
+                _interpolation(),
+                _coarse_alpha(),
+            ],
+            hints=[
+                "σ of the central fit grows steadily with α (the lecture's table), so "
+                "σ(α) − 3 changes sign once. Which two α of the table bracket it?",
+                "Write a function of α that fits from the centre, divergences.fit_alpha(target, "
+                "alpha, start) with start = fitting.fit_forward_kl(target), and returns the "
+                "fit's .std minus 3.",
+                "Hand that function and the bracket 0.3, 0.4 to scipy.optimize.brentq.",
+            ],
+            solution_code="from scipy.optimize import brentq\n\n"
+            "from coursekit import divergences, fitting\n"
+            "from coursekit.gaussians import Mixture\n\n"
+            "target = Mixture.symmetric(3.0)\n"
+            "start = fitting.fit_forward_kl(target)\n\n\n"
+            "def central_std_minus_3(alpha):\n"
+            "    return divergences.fit_alpha(target, alpha, start).std - 3\n\n\n"
+            "alpha_sigma_3 = brentq(central_std_minus_3, 0.3, 0.4)",
         ),
         "q5": ChoiceExercise(
-            prompt="True or false: as α grows from 0 to 1, the best Gaussian for a two-mode "
-            "target goes from covering both modes to sitting on one.",
-            variable="answer_alpha_direction",
-            options={True: "true", False: "false"},
-            answer=False,
-            explanations={
-                True: "The other way round: α → 0 is the reverse KL (mode seeking, one mode) and "
-                "α → 1 the forward KL (mass covering, both modes).",
-                False: "It goes from one mode (α → 0, reverse KL) to covering both (α → 1, "
-                "forward KL); the fit widens as α grows.",
+            prompt="For the lecture's target P = ½N(−3, 1) + ½N(3, 1), someone fits a "
+            "Gaussian Q by minimising D_0.9(Q‖P), with the arguments the other way round. "
+            "Which Gaussian do they get?",
+            variable="answer_swapped_fit",
+            options={
+                "a": "one that covers both modes, close to the forward-KL fit, since α = 0.9 "
+                "is near the mass-covering end",
+                "b": "one on a mode, close to the reverse-KL fit",
+                "c": "the central fit of α = 0.1",
+                "d": "the same as for D_0.9(P‖Q): swapping the arguments does not change the "
+                "best Q",
             },
-            hints=["Which KL is the α → 1 end, and how does its fit look?"],
-            solution_code="answer_alpha_direction = False",
+            answer="b",
+            explanations={
+                "a": "With the arguments swapped the scale runs the other way: "
+                "D_0.9(Q‖P) = D_0.1(P‖Q), near the *mode-seeking* end. (The same trap waits "
+                "in Rényi VI, where α → 1 is the reverse KL.)",
+                "b": "D_0.9(Q‖P) = D_0.1(P‖Q), and for this target the best fit at α = 0.1 "
+                "sits on a mode: the jump to the centre comes only at α ≈ 0.115.",
+                "c": "D_0.9(Q‖P) is indeed D_0.1(P‖Q), but at α = 0.1 the central fit is only "
+                "a local optimum: the fit on a mode has the smaller divergence until "
+                "α ≈ 0.115.",
+                "d": "Only D_½ is symmetric. In general D_α(Q‖P) = D_{1−α}(P‖Q), here "
+                "D_0.1(P‖Q), whose best fit is not the one of D_0.9(P‖Q).",
+            },
+            hints=[
+                "The lecture's symmetry D_α(P‖Q) = D_{1−α}(Q‖P) turns D_0.9(Q‖P) into a member "
+                "of the family with P first. Which α?",
+                "Then compare that α with the crossover of the lecture's target.",
+            ],
+            solution_code='answer_swapped_fit = "b"',
         ),
         "q6": ValueExercise(
             prompt="P = ½N(−3.5, 1) + ½N(3.5, 1) and α = 0.3. D_α(P‖Q) has a local optimum on "
-            "each mode and one in the centre. Find the global optimum (fit from a mode and "
-            "from the centre, and compare D_α) and give its standard deviation, to 6 "
-            "significant figures.",
+            "each mode and one in the centre. Find the global optimum and give its standard "
+            "deviation, to 6 significant figures.",
             variable="best_alpha_std",
             reference=_best_alpha_fit_std,
             args=(3.5, 0.3),
@@ -270,45 +527,80 @@ EXERCISES = ExerciseSet(
                     "That is the reverse-KL fit on a mode, the α → 0 end. Use fit_alpha with "
                     "α = 0.3.",
                 ),
+                m.confused_with(
+                    "α and 1 − α exchanged",
+                    lambda d, alpha: _best_alpha_fit_std(d, 1 - alpha),
+                    "That is the best fit for α = 0.7, the other side of the scale, where the "
+                    "fit covers both modes. Check the order of the arguments: "
+                    "fit_alpha(target, alpha, init) and alpha_divergence(target, q, alpha), "
+                    "with α = 0.3.",
+                ),
+                m.confused_with(
+                    "the mean instead of σ",
+                    lambda d, alpha: abs(_ranked(d, alpha)[0].mean),
+                    "That is the mean μ of the best fit, which sits near the mode at 3.5. The "
+                    "question asks for its standard deviation: read .std.",
+                ),
+                m.confused_with(
+                    "the width of a mode",
+                    lambda d, alpha: 1.0,
+                    "1 is the standard deviation of each of P's two components, not of the "
+                    "fitted Gaussian. Even the fit on a mode is a little wider than its mode: "
+                    "it also pays for the other mode. Run fit_alpha.",
+                ),
+                _lecture_target(),
             ],
             hints=[
-                "target = Mixture.symmetric(3.5); fit_alpha(target, 0.3, Gaussian(3.5, 1)) "
-                "and fit_alpha(target, 0.3, Gaussian(0, 1)) give the two kinds of optimum.",
-                "Compare divergences.alpha_divergence(target, q, 0.3) for the two fits. (The "
-                "lecture's crossover α ≈ 0.115 is for d = 3; it moves with the separation.)",
+                "fit_alpha descends to the optimum nearest its start, so one fit cannot tell "
+                "you which optimum is global.",
+                "Start one fit on the right mode, Gaussian(3.5, 1), and one in the centre, "
+                "fitting.fit_forward_kl(target); compute divergences.alpha_divergence(target, "
+                "q, 0.3) for each.",
+                "Keep the fit with the smaller D_α and read its .std. Do not trust the "
+                "lecture's crossover α ≈ 0.115 here: it belongs to d = 3.",
             ],
-            solution_code="from coursekit import divergences\n"
+            solution_code="from coursekit import divergences, fitting\n"
             "from coursekit.gaussians import Gaussian, Mixture\n\n"
             "target = Mixture.symmetric(3.5)\n"
-            "fits = [divergences.fit_alpha(target, 0.3, Gaussian(m, 1)) for m in (3.5, 0)]\n"
+            "starts = (Gaussian(3.5, 1), fitting.fit_forward_kl(target))\n"
+            "fits = [divergences.fit_alpha(target, 0.3, start) for start in starts]\n"
             "best = min(fits, key=lambda q: divergences.alpha_divergence(target, q, 0.3))\n"
             "best_alpha_std = best.std",
         ),
         "q7": ChoiceExercise(
-            prompt="For P = ½N(−3, 1) + ½N(3, 1), the best Gaussian jumps from a mode to the "
-            "centre at α ≈ 0.115. What happens there to the fit on the mode?",
-            variable="answer_mode_fit",
+            prompt="P = ½N(−2.5, 1) + ½N(2.5, 1), modes closer than in the lecture, and "
+            "α = 0.05, near the reverse-KL end. Predict from lecture 04's thresholds for the "
+            "reverse KL (optima on the modes exist for d above about 2.41; the central "
+            "optimum is the better one for d below 2.8), then check with fit_alpha and "
+            "alpha_divergence. Which is true of D_α(P‖Q) over Gaussians Q?",
+            variable="answer_three_optima",
             options={
-                "a": "it disappears: from α ≈ 0.115 on there is no optimum on a mode",
-                "b": "it survives as a local optimum, only no longer the best one",
-                "c": "it slides continuously to the centre and becomes the central fit",
+                "a": "three optima (one on each mode and a central one); one on a mode is the best",
+                "b": "three optima; the central one is the best, those on the modes are only local",
+                "c": "one optimum, the central one: a fit started on a mode slides to the centre",
+                "d": "two optima, one on each mode, and none in the centre",
             },
             answer="b",
             explanations={
-                "a": "Not yet: at α ≈ 0.115 the central fit only becomes *better* than the fit "
-                "on the mode. The fit on the mode is still a local optimum, and an optimiser "
-                "started there stays there; it disappears only near α ≈ 0.468.",
-                "b": "The global optimum changes when the two optima's divergences cross; both "
-                "still exist. The one on the mode survives as a local optimum until α ≈ 0.468, "
-                "so a fit started on a mode can report a local optimum: compare D_α.",
-                "c": "The best fit jumps: the central optimum exists all along and overtakes "
-                "the one on the mode, whose mean stays near 3. No fit slides across.",
+                "a": "The optima are there, but compare their divergences: D_α = 0.687 on a "
+                "mode against 0.465 for the central fit. For d = 2.5 < 2.8 the central fit "
+                "is already the better one at the reverse-KL end, and small α keeps it so.",
+                "b": "d = 2.5 lies between lecture 04's two thresholds: the optima on the modes "
+                "exist (a fit from N(2.5, 1) stays at N(2.36, 1.17²)), but the central fit "
+                "N(0, 2.42²) has the smaller divergence, 0.465 against 0.687. A fit started on "
+                "a mode reports a local optimum.",
+                "c": "Not yet at α = 0.05: a fit from N(2.5, 1) stays near the mode, at "
+                "N(2.36, 1.17²). For d = 2.5 that optimum ends at α ≈ 0.10; beyond it your "
+                "description becomes right.",
+                "d": "D_α of a symmetric target always has a central optimum here: a fit from "
+                "the moment-matched N(0, 7.25) stays central, N(0, 2.42²), and it is the best.",
             },
             hints=[
-                "Two optima coexist. Which changes at α ≈ 0.115: which one exists, or which "
-                "one is lower?"
+                "At α → 0 this is the reverse KL: where does d = 2.5 sit relative to 2.41 and 2.8?",
+                "Check: fit from Gaussian(2.5, 1) and from fitting.fit_forward_kl(target) with "
+                "α = 0.05; does the first stay on the mode? Which has the smaller D_α?",
             ],
-            solution_code='answer_mode_fit = "b"',
+            solution_code='answer_three_optima = "b"',
         ),
     },
 )
