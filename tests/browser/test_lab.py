@@ -14,6 +14,7 @@ Uses the `browser` fixture, so it skips without Chromium, and fails without it u
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -191,6 +192,121 @@ def test_every_control_redraws_the_figure(lab_notebook):
             expect(image, label).not_to_have_attribute("src", src, timeout=REDRAW_TIMEOUT)
             assert image.evaluate(IMAGE_DIGEST) != digest, f"{label}: the figure did not change"
     assert page.locator(ERROR_OUTPUTS).count() == 0, page.locator(ERROR_OUTPUTS).all_inner_texts()
+
+
+def explorer_calls(name: str) -> list[str]:
+    """The source of each explorer cell of the master notebook (one call each), in order."""
+    cells = json.loads((NOTEBOOKS / name).read_text())["cells"]
+    sources = ["".join(cell["source"]).strip() for cell in cells if cell["cell_type"] == "code"]
+    return [source for source in sources if EXPLORER_CALL.search(source)]
+
+
+def test_a_burst_and_a_drag_end_on_the_picture_of_what_the_controls_show(lab_notebook):
+    """Key presses without waiting, then a drag: the last picture is that of the sliders.
+
+    The test renders the explorer itself at the values the controls show and compares the
+    pixels, so a dropped or stale last frame fails, and so does a slider that reads NaN.
+    """
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from coursekit import explorers
+    from coursekit.explorers import live_view
+
+    page = lab_notebook
+    calls = explorer_calls(page.lecture)
+    live = page.locator(LIVE_EXPLORERS)
+    expect(live).to_have_count(len(calls), timeout=WIDGET_TIMEOUT)
+    for k, call in enumerate(calls):
+        root = live.nth(k)
+        label = f"{page.lecture}, explorer {k}"
+        sliders = root.locator(".widget-slider")
+        if sliders.count() == 0:
+            continue
+        handle = sliders.first.locator(".noUi-handle")
+        at_max = float(handle.get_attribute("aria-valuenow")) >= float(
+            handle.get_attribute("aria-valuemax")
+        )
+        for _ in range(8):  # as fast as Playwright types, without waiting for a frame
+            handle.press("ArrowLeft" if at_max else "ArrowRight")
+        track = sliders.first.locator(".noUi-base").bounding_box()
+        assert track["width"] > 100, f"{label}: the slider's track is {track['width']} px wide"
+        box = handle.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        page.mouse.down()
+        for step in range(1, 11):
+            page.mouse.move(x + (track["x"] + track["width"] / 3 - x) * step / 10, y)
+        page.mouse.up()
+        wait_until_settled(page, root.locator("img.widget-image"))
+
+        settings = shown_values(root, label)
+        explorer = eval(call, {"explorers": explorers})  # noqa: S307 - the notebook's call
+        result = explorer.update(**as_values(explorer.params, settings))
+        expected = live_view.frame_bytes(explorer)
+        shown = root.locator("img.widget-image").evaluate(IMAGE_BYTES)
+
+        def pixels(data: bytes):
+            return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+
+        assert np.array_equal(pixels(bytes(shown)), pixels(expected)), (
+            f"{label}: the picture is not that of {settings}"
+        )
+        readout = root.locator(".widget-html-content").last.inner_text().strip()
+        assert readout == explorer.describe(result), f"{label}: readout of {settings}"
+
+
+IMAGE_BYTES = (
+    "async (img) => Array.from(new Uint8Array(await (await fetch(img.src)).arrayBuffer()))"
+)
+
+
+def wait_until_settled(page, image, quiet: float = 1.0) -> None:
+    """Until the kernel is idle and the picture has not changed for ``quiet`` seconds."""
+    expect(page.locator(KERNEL_STATUS)).to_have_attribute("data-status", "idle")
+    deadline = time.monotonic() + REDRAW_TIMEOUT / 1000
+    src, since = image.get_attribute("src"), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = image.get_attribute("src")
+        if now != src:
+            src, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+    pytest.fail("the explorer's picture kept changing")
+
+
+def as_values(params: dict, shown: dict) -> dict:
+    """The explorer's control values from what the page shows ({label: text})."""
+    names = {spec.get("label", name): name for name, spec in params.items()}
+    values = {}
+    for text_label, text in shown.items():
+        name = names[text_label]
+        spec = params[name]
+        if "options" in spec:
+            values[name] = next(o for o in spec["options"] if str(o) == text)
+        else:
+            number = float(text.replace("\u2212", "-"))
+            values[name] = int(number) if isinstance(spec["step"], int) else number
+    return values
+
+
+def shown_values(root, label: str) -> dict:
+    """{control label: text} as the controls show them (slider readouts, active buttons)."""
+    values = {}
+    controls = root.locator(".widget-slider, .widget-toggle-buttons")
+    for c in range(controls.count()):
+        control = controls.nth(c)
+        name = control.locator(".widget-label").inner_text().strip()
+        if "widget-slider" in (control.get_attribute("class") or ""):
+            text = control.locator(".widget-readout").inner_text().strip()
+            assert re.fullmatch(r"[-\u2212]?\d+(\.\d+)?", text), f"{label}: {name} reads {text!r}"
+        else:
+            text = control.locator("button.widget-toggle-button.mod-active").inner_text().strip()
+        values[name] = text
+    return values
 
 
 def move_slider(slider, label: str) -> None:
