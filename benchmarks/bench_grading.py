@@ -129,9 +129,9 @@ def main() -> None:
         paths = make_submissions(folder, SUBMISSIONS)
         print(
             "| sandbox | runner | submissions | jobs | total s | s per submission | CPU s | "
-            "CPU s per submission | graded | goal |"
+            "CPU s per submission | CPU s / jobs | graded | goal |"
         )
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         load = os.getloadavg()[0]
         scores, cpu_per = None, {}
         runs = [
@@ -156,7 +156,7 @@ def main() -> None:
             print(
                 f"| {sandbox} | {runner} | {len(subset)} | {JOBS} | {seconds:.1f} | "
                 f"{seconds / len(subset):.2f} | {cpu:.1f} | {cpu / len(subset):.2f} | "
-                f"{graded} | {goal} |"
+                f"{cpu / JOBS:.1f} | {graded} | {goal} |"
             )
         sandbox_cost = cpu_per[("bubblewrap", "fresh Python")] - cpu_per[("none", "fresh Python")]
         fork_saving = (
@@ -170,7 +170,9 @@ def main() -> None:
             f"empty sandbox starts and ends in {1000 * empty:.0f} ms. Forking the runner from "
             f"the preloaded zygote saves {fork_saving:.2f} CPU s per submission. CPU s counts "
             "the grader, bwrap, the cache warm-up and every notebook's process (as it counted "
-            f"itself). Load average seen: up to {load:.1f} on {os.cpu_count()} CPUs{busy}. "
+            f"itself); CPU s / jobs is the time on {JOBS} otherwise idle cores if the work "
+            f"packed perfectly. Load average seen: up to {load:.1f} on {os.cpu_count()} CPUs"
+            f"{busy}. "
             f"Scores of the {SUBMISSIONS}: "
             + ", ".join(f"{score} × {n}" for score, n in sorted(scores.items()))
             + "."
