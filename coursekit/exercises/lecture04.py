@@ -359,7 +359,10 @@ EXERCISES = ExerciseSet(
                 m.std_for_variance(),
             ],
             hints=[
-                "Reverse mean-field factors have variance 1/Λᵢᵢ with Λ = Σ⁻¹.",
+                "The reverse fit does not give q₁ the marginal variance of x₁: it gives the "
+                "variance of x₁ when x₂ is held fixed, which is read off the precision matrix "
+                "Λ = Σ⁻¹.",
+                "The lecture's derivation ends with s₁² = 1/Λ₁₁.",
                 "np.linalg.inv(cov)[0, 0] is Λ₁₁.",
             ],
             solution_code="cov = np.array([[4.0, 1.2], [1.2, 1.0]])\n"
