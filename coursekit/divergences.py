@@ -183,7 +183,8 @@ class _Objective:
 
     def __call__(self, theta):
         mu = self.centre + self.scale * theta[0]
-        sigma = self.scale * np.exp(theta[1])
+        # A trial step of the line search may ask for an absurd width; keep it finite.
+        sigma = self.scale * np.exp(np.clip(theta[1], -700.0, 700.0))
         u = (self.x - mu) / sigma
         log_q = -0.5 * u * u - log_normaliser(np.log(sigma))
         a = self.alpha
@@ -242,12 +243,23 @@ def fit_alpha(target, alpha, init: Gaussian) -> Gaussian:
     # The grid holds the target, the moment-matched Gaussian (the widest fit) and init.
     widest = fit_forward_kl(target)
     fit = _fit_on_grid(target, alpha, init, widest, init)
+    if _ran_away(fit[0], widest):
+        # From a start with little of the target under it (between far modes, say) the
+        # descent can widen q past anything the grid resolves, where D_α looks small but is
+        # not computed: start again from the moment-matched Gaussian, the widest sound fit.
+        fit = _fit_on_grid(target, alpha, widest, widest, init)
     # A uniform grid resolves every q between the narrowest and widest of those; panels are
     # fitted to the densities they were built for, so they are rebuilt around the fit and
     # the fit polished on them.
     if fit[1]:
         fit = _fit_on_grid(target, alpha, fit[0], widest, init, fit[0])
     return fit[0]
+
+
+def _ran_away(fit: Gaussian, widest: Gaussian) -> bool:
+    """Whether a fit left the region its grid resolves: wider than three moment-matched
+    widths, or centred beyond them (no optimum of D_α, 0 < α < 1, lies out there)."""
+    return fit.std > 3 * widest.std or abs(fit.mean - widest.mean) > 3 * widest.std
 
 
 def _fit_on_grid(target, alpha: float, start: Gaussian, *held) -> tuple[Gaussian, bool]:

@@ -161,3 +161,26 @@ def test_fit_alpha_slides_from_mode_seeking_to_mass_covering():
 def test_bad_input_raises_a_clear_error(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_an_alpha_fit_started_between_far_modes_does_not_run_away():
+    # From N(0, 1) between modes at ±4 the descent used to widen q to σ ≈ 5846, past the grid;
+    # the optimum is the central fit that a start from N(0, 2) finds.
+    from coursekit.divergences import fit_alpha
+    from coursekit.gaussians import Gaussian, Mixture
+
+    runaway = fit_alpha(Mixture.symmetric(4), 0.3, Gaussian(0, 1))
+    sound = fit_alpha(Mixture.symmetric(4), 0.3, Gaussian(0, 2))
+    assert runaway.std == pytest.approx(sound.std, rel=1e-6) and sound.std < 5
+
+
+def test_an_alpha_fit_past_the_end_of_the_mode_branch_warns_of_nothing():
+    import warnings
+
+    from coursekit.divergences import fit_alpha
+    from coursekit.gaussians import Gaussian, Mixture
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = fit_alpha(Mixture.symmetric(3), 0.468, Gaussian(2.88, 1.2))
+    assert abs(fit.mean) < 1e-6  # the mode optimum is gone at α = 0.468: q is central
