@@ -272,11 +272,14 @@ def as_float_array(answer, shape: tuple, kind: str | None = None) -> np.ndarray:
     return value
 
 
-def format_number(value) -> str:
+def format_number(value, digits: int = 6) -> str:
+    """A number or an array as a student would write it, to ``digits`` significant figures."""
     array = np.asarray(value, dtype=float)
     if array.ndim == 0:
-        return f"{float(array):.6g}"
-    return np.array2string(array, precision=4, separator=", ")
+        return f"{float(array):.{digits}g}"
+    return np.array2string(
+        array, separator=", ", formatter={"float_kind": lambda x: f"{x:.{digits}g}"}
+    )
 
 
 def significant_tolerance(expected, digits: int) -> np.ndarray:
@@ -362,7 +365,8 @@ class ValueExercise(Exercise):
             return self._result(INCORRECT, str(error), "wrong type or shape")
         if self._within(value, expected):
             unit = f" {self.unit}" if self.unit else ""
-            return self._result(CORRECT, f"{format_number(value)}{unit} is right.")
+            shown = format_number(value, self.digits or 6)
+            return self._result(CORRECT, f"{shown}{unit} is right.")
         rules = list(_with_pairs(self.mistakes))
         for rule in rules:  # a mistake made exactly
             if rule.explains(value, self.args, self.reference, expected):
