@@ -262,7 +262,10 @@ HUGE_MESSAGE = """\
 raise ValueError('=HYPERLINK("http://evil")<script>alert(1)</script>[x](http://evil) `code` '
                  + "x" * 10_000_000)"""
 
-INTERRUPT_IN_CHECK = "def entropy_bits(p):\n    raise KeyboardInterrupt"
+
+def interrupt_in_check() -> str:
+    return f"def {exercise_set().q3.signature}:\n    raise KeyboardInterrupt"
+
 
 CLOSED_OUTPUT = """\
 import os, sys
@@ -272,13 +275,30 @@ os.close(1)
 os.close(2)"""
 
 
+def _either(condition: str, right: str, wrong: str) -> str:
+    def indent(code):
+        return "\n".join("    " + line for line in code.splitlines())
+
+    return f"if {condition}:\n{indent(right)}\nelse:\n{indent(wrong)}"
+
+
 def environment() -> str:
-    return """\
-import os
-entropy_die = 0.0 if "COURSEKIT_ATTACK_SECRET" in os.environ else np.log(6)
-_leaks = {"PYTEST_CURRENT_TEST", "VIRTUAL_ENV", "COURSEKIT_ATTACK_SECRET"} & set(os.environ)
-surprise_ace = 0.0 if _leaks or "s3cret" in os.environ.values() else -np.log2(1 / 52)
-"""
+    """Answers q1 and q2 right only if the grader's environment did not reach the sandbox."""
+    leaked = (
+        '"COURSEKIT_ATTACK_SECRET" in os.environ or "s3cret" in os.environ.values() or '
+        '{"PYTEST_CURRENT_TEST", "VIRTUAL_ENV"} & set(os.environ)'
+    )
+    wrong = wrong_answers()
+    return "import os\n" + _either(
+        f"not ({leaked})", _right("q1", "q2"), wrong["q1"] + "\n" + wrong["q2"]
+    )
+
+
+def _choice(key: str, condition: str) -> str:
+    """The right option of a choice exercise if ``condition`` holds, else a wrong one."""
+    exercise = exercise_set()[key]
+    wrong = next(o for o in exercise.options if o != exercise.answer)
+    return f"{exercise.variable} = {exercise.answer!r} if {condition} else {wrong!r}"
 
 
 def processes() -> str:
@@ -297,8 +317,7 @@ for _ in range(150):
         finally:
             os._exit(1)
     _started += 1
-answer_largest_entropy = "b" if _started < 100 else "a"
-"""
+""" + _choice("q4", "_started < 100")
 
 
 DISK = """\
@@ -310,8 +329,7 @@ try:
             _written += 1
 except OSError:
     pass
-answer_never_negative = False if _written < 1024 else True
-"""
+""" + _choice("q5", "_written < 1024")
 
 MEMORY = "big = np.ones(3 * 2**30 // 8)\nbig[:] = 2.0"
 
@@ -320,6 +338,7 @@ def attacks(*, submissions: str, out: str, master: str, cache: str) -> dict:
     """name → (notebook, expected points). Expected: what the honest answers are worth."""
     wrong = wrong_answers()
     n = len(exercise_set())
+    q1 = exercise_set().q1.variable
 
     def attack(*cells, at_end=(), answers=None):
         return submission(answers or wrong, after_setup=list(cells), at_end=list(at_end))
@@ -330,7 +349,10 @@ def attacks(*, submissions: str, out: str, master: str, cache: str) -> dict:
         "import-module": (attack(IMPORT_MODULE), 0),
         "pre-run-cell": (attack(PRE_RUN_CELL), 0),
         "audit-hook": (attack(AUDIT_HOOK), 0),
-        "array-stack": (attack(ARRAY_STACK, answers={**wrong, "q1": "entropy_die = Sneaky()"}), 0),
+        "array-stack": (
+            attack(ARRAY_STACK, answers={**wrong, "q1": f"{q1} = Sneaky()"}),
+            0,
+        ),
         "isclose": (attack(ISCLOSE), 0),
         "float-bool": (attack(at_end=[FLOAT_BOOL]), 0),
         "token-thread": (attack(TOKEN_THREAD, at_end=[_won("_found")]), 0),
@@ -341,7 +363,7 @@ def attacks(*, submissions: str, out: str, master: str, cache: str) -> dict:
         "memory": (attack(MEMORY, answers=correct), n),
         "huge-message": (attack(HUGE_MESSAGE, answers=correct), n),
         "interrupt-in-check": (
-            attack(answers={**correct, "q3": INTERRUPT_IN_CHECK}),
+            attack(answers={**correct, "q3": interrupt_in_check()}),
             n - 1,
         ),
         "closed-output": (attack(CLOSED_OUTPUT, answers=correct), n),

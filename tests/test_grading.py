@@ -30,7 +30,8 @@ from coursekit.exercises import ChoiceExercise
 from coursekit.grading import sandbox
 
 CELL_TIMEOUT, CHECK_TIMEOUT = 5, 3
-WRONG = 3  # submissions with mistakes: the i-th of each exercise's mistakes (cycling)
+# Submissions with mistakes: the i-th of each exercise's mistakes (cycling), enough for all.
+WRONG = max(len(mistakes(exercise)) for exercise in exercise_set())
 
 N = len(exercise_set())  # questions of lecture 01
 MONKEYPATCHES = """\
@@ -57,7 +58,7 @@ class Liar:
         return False
 
 
-entropy_die = Liar()"""
+{variable} = Liar()"""
 SHADOWS = """\
 import io, sys
 sys.stdout = io.StringIO()
@@ -75,10 +76,12 @@ def _wrong(index):
 
 def _crafted():
     """name → (notebook or None for a broken file, subfolder)."""
-    renamed = {**all_correct(), "q6": "sigma_1bit = np.sqrt(4 / (2 * np.pi * np.e))"}
+    ex = exercise_set()
+    q6 = ex.q6.variable
+    renamed = {**all_correct(), "q6": all_correct()["q6"].replace(q6, f"{q6}_renamed")}
     deleted = submission(renamed, drop={"q2"})
     for cell in deleted.cells:
-        cell.source = cell.source.replace("check(sigma_one_bit)", "check(sigma_1bit)")
+        cell.source = cell.source.replace(f"check({q6})", f"check({q6}_renamed)")
     return {
         "correct": submission(all_correct()),
         **{f"wrong-{i}": submission(_wrong(i)) for i in range(WRONG)},
@@ -86,14 +89,14 @@ def _crafted():
         "loop": submission(all_correct(), before={"q2": ["while True:\n    pass"]}),
         "raises": submission(all_correct(), after_setup=["1 / 0"]),
         "cheater/monkeypatch": submission(wrong_answers(), after_setup=[MONKEYPATCHES]),
-        "liar": submission({**all_correct(), "q1": LIAR}),
+        "liar": submission({**all_correct(), "q1": LIAR.format(variable=ex.q1.variable)}),
         "deleted": deleted,
         "widget": submission(
             all_correct(),
             at_end=["from coursekit import explorers\nexplorers.CoinExplorer().widget()"],
         ),
         "slow-function": submission(
-            {**all_correct(), "q3": "def entropy_bits(p):\n    while True:\n        pass"}
+            {**all_correct(), "q3": f"def {ex.q3.signature}:\n    while True:\n        pass"}
         ),
         "dies": submission(all_correct(), after_setup=["import os\nos._exit(1)"]),
         "shadows": submission(all_correct(), at_end=[SHADOWS]),
@@ -220,7 +223,8 @@ def test_an_answer_equal_to_everything_does_not_pass(graded):
 def test_a_deleted_cell_and_a_renamed_variable_read_as_not_attempted(graded):
     entry = graded["by"]["deleted"]
     assert entry["status"] == "graded with errors" and entry["points"] == N - 2
-    for key, variable in [("q2", "surprise_ace"), ("q6", "sigma_one_bit")]:
+    for key in ("q2", "q6"):
+        variable = exercise_set()[key].variable
         question = entry["questions"][key]
         assert question["status"] == "not attempted"
         assert f"No variable named {variable!r} was found" in question["message"]
