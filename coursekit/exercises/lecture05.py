@@ -1,78 +1,141 @@
 """Exercises of lecture 05 (Maximum likelihood is forward KL)."""
 
 import numpy as np
-from scipy.special import ndtr
 
-from coursekit import fitting
+from coursekit import info
 from coursekit.exercises import ChoiceExercise, ExerciseSet, FunctionExercise, ValueExercise
 from coursekit.exercises import mistakes as m
-from coursekit.gaussians import Gaussian
+from coursekit.gaussians import Gaussian, gaussian_entropy, gaussian_kl
 
 #: The lecture works with x = (1, 2, 3, 4, 5); the value exercises ask for the same ideas on
 #: other data, so that no answer is printed in the lecture.
-LECTURE_DATA = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
 DATA = np.array([2.0, 3.0, 5.0, 7.0, 8.0])
+KNOWN_MEAN = 4.0
+#: A small sample from the source P = N(0, 1), and the model's fixed σ (goal 3: the NLL's
+#: minimum is not the cross-entropy's).
+SMALL_SAMPLE = np.array([0.5, -0.3, 1.2, 0.6])
+MODEL_SIGMA = 1.0
+#: Rolls of a three-sided die, as counts (goal 1, discrete data).
+COUNTS = np.array([5, 3, 2])
+#: A model that is not fitted, N(1, 2²), against the source N(0, 1) (goal 1, continuous data).
+SOURCE = Gaussian(0.0, 1.0)
+MODEL = (1.0, 2.0)
 #: Two clusters with nothing in between (goal 4: maximum likelihood covers both).
 CLUSTERS = np.array([-3.0, -2.5, -2.0, 2.0, 2.5, 3.0])
-GAP = 1.0  # the empty interval (−GAP, GAP)
+IN_GAP, IN_CLUSTER = 0.0, 2.5
+
+NLL_SIGN = (
+    "Your result has the right size but the wrong sign. The average NLL is "
+    "−(1/N) Σ log q(xᵢ): the minus sign in front turns log-likelihoods into a loss."
+)
 
 
-def _mle_variance(x):
-    return fitting.fit_mle_gaussian(x).var
+# -- q1: the variance, when the mean is known ---------------------------------------------------
 
 
-def _mean_nll(x, mu, sigma):
-    """Average negative log-likelihood of N(mu, sigma²) on the data x, in nats."""
-    return fitting.mean_nll(x, Gaussian(mu, float(sigma)))
+def _mle_variance_known_mean(x, mu):
+    """MLE of σ² for N(mu, σ²) with mu known: (1/N) Σ (xᵢ − mu)²."""
+    return np.mean((np.asarray(x, dtype=float) - mu) ** 2)
 
 
-def _nll_at_mle(x):
-    return fitting.mean_nll(x, fitting.fit_mle_gaussian(x))
+# -- q2: the Gaussian MLE from counts ---------------------------------------------------------
 
 
-def _gaussian_mass(a, mean, std):
-    """Probability that N(mean, std²) gives to the interval (−a, a)."""
-    return ndtr((a - mean) / std) - ndtr((-a - mean) / std)
+def _mle_from_counts(values, counts):
+    """Mean and 1/N variance of the data ``values`` repeated ``counts`` times."""
+    values, counts = np.asarray(values, dtype=float), np.asarray(counts, dtype=float)
+    weights = counts / counts.sum()
+    mean = np.sum(weights * values)
+    return np.array([mean, np.sum(weights * (values - mean) ** 2)])
 
 
-def _mass_in_gap(x, a):
-    """Probability that the maximum-likelihood Gaussian of x gives to (−a, a)."""
-    return _gaussian_mass(a, np.mean(x), np.std(x))
+def _counts_ignored(reference):
+    return lambda values, counts: np.array([np.mean(values), np.var(values)])
 
 
-# -- mistakes in the Gaussian NLL -------------------------------------------------------------
+def _divided_by_distinct_values(reference):
+    def mistaken(values, counts):
+        values, counts = np.asarray(values, dtype=float), np.asarray(counts, dtype=float)
+        mean = np.sum(counts * values) / len(values)
+        return np.array([mean, np.sum(counts * (values - mean) ** 2) / len(values)])
+
+    return mistaken
 
 
-def _nll_terms(x, mu, var):
-    """The two terms of the average NLL of N(mu, var): ½ log(2π var) and the squared term."""
+def _unbiased_from_counts(reference):
+    def mistaken(values, counts):
+        mean, var = reference(values, counts)
+        n = np.sum(counts)
+        return np.array([mean, var * n / (n - 1)])
+
+    return mistaken
+
+
+def _std_from_counts(reference):
+    def mistaken(values, counts):
+        mean, var = reference(values, counts)
+        return np.array([mean, np.sqrt(var)])
+
+    return mistaken
+
+
+def _not_centred_from_counts(reference):
+    def mistaken(values, counts):
+        mean, _ = reference(values, counts)
+        weights = np.asarray(counts, dtype=float) / np.sum(counts)
+        return np.array([mean, np.sum(weights * np.asarray(values, dtype=float) ** 2)])
+
+    return mistaken
+
+
+# -- q3: the NLL's minimum against the cross-entropy's ------------------------------------------
+
+
+def _minimum_offset(x, sigma):
+    """min over μ of the mean NLL of N(μ, σ²) minus min over μ of H(P, Q) for P = N(0, 1).
+
+    NLL(μ) = ½ log(2πσ²) + (S + (x̄ − μ)²)/(2σ²) is lowest at μ = x̄, H(P, Q) =
+    ½ log(2πσ²) + (1 + μ²)/(2σ²) at μ = 0: the difference is (S − 1)/(2σ²).
+    """
+    return (np.var(x) - 1.0) / (2 * sigma**2)
+
+
+def _nll(x, mu, sigma):
     x = np.asarray(x, dtype=float)
-    return 0.5 * np.log(2 * np.pi * var), np.mean((x - mu) ** 2) / (2 * var)
+    return 0.5 * np.log(2 * np.pi * sigma**2) + np.mean((x - mu) ** 2) / (2 * sigma**2)
 
 
-def _without_half_of_log(reference):
-    def mistaken(x, mu, sigma):
-        log_term, square_term = _nll_terms(x, mu, sigma**2)
-        return 2 * log_term + square_term
-
-    return mistaken
+def _cross_entropy_from_source(mu, sigma):
+    """H(P, Q) for P = N(0, 1) and Q = N(mu, sigma²)."""
+    return 0.5 * np.log(2 * np.pi * sigma**2) + (1.0 + mu**2) / (2 * sigma**2)
 
 
-def _without_half_of_square(reference):
-    def mistaken(x, mu, sigma):
-        log_term, square_term = _nll_terms(x, mu, sigma**2)
-        return log_term + 2 * square_term
-
-    return mistaken
+# -- q4, q5: what the NLL is, for discrete and for continuous data ------------------------------
 
 
-MISSING_HALF_OF_LOG = (
-    "The ½ in front of log(2πσ²) is missing: log N(x; μ, σ²) = −½ log(2πσ²) − (x − μ)²/(2σ²), "
-    "so the NLL of one point is ½ log(2πσ²) + (x − μ)²/(2σ²)."
-)
-MISSING_HALF_OF_SQUARE = (
-    "The squared term is twice too large: it is (x − μ)²/(2σ²), with a 2 in the denominator "
-    "(a missing ½)."
-)
+def _best_mean_nll(counts):
+    """The smallest average NLL of a categorical model: the entropy of the frequencies."""
+    counts = np.asarray(counts, dtype=float)
+    return info.entropy(counts / counts.sum())
+
+
+def _nll_limit(mu, sigma):
+    """The limit of the average NLL of N(mu, sigma²) on data from N(0, 1): H(P, Q)."""
+    return _cross_entropy_from_source(mu, sigma)
+
+
+# -- q6: where the maximum-likelihood Gaussian is densest --------------------------------------
+
+
+def _density_ratio(x, at_gap, at_cluster):
+    """Density of the maximum-likelihood Gaussian of x at ``at_gap`` over that at ``at_cluster``."""
+    fit = Gaussian(np.mean(x), np.std(x))
+    return float(fit.pdf(at_gap) / fit.pdf(at_cluster))
+
+
+def _ratio_under(x, at_gap, at_cluster, mean, std):
+    fit = Gaussian(mean, std)
+    return float(fit.pdf(at_gap) / fit.pdf(at_cluster))
 
 
 EXERCISES = ExerciseSet(
@@ -80,239 +143,380 @@ EXERCISES = ExerciseSet(
     "Maximum likelihood is forward KL",
     {
         "q1": ValueExercise(
-            prompt="The maximum-likelihood variance σ̂² of a Gaussian fitted to the data "
-            "x = (2, 3, 5, 7, 8), to 6 significant figures.",
+            prompt="The mean of a Gaussian model is known, μ = 4, and only its variance σ² is "
+            "fitted by maximum likelihood to the data x = (2, 3, 5, 7, 8). What is σ̂²? To 6 "
+            "significant figures.",
             variable="mle_variance",
-            reference=_mle_variance,
-            args=(DATA,),
+            reference=_mle_variance_known_mean,
+            args=(DATA, KNOWN_MEAN),
             digits=6,
             mistakes=[
                 m.confused_with(
+                    "centred at the sample mean",
+                    lambda x, mu: np.var(x),
+                    "That is the MLE of σ² when μ is fitted too: the squares are centred at the "
+                    "sample mean x̄ = 5. Here μ = 4 is known. Redo the derivative in σ² with "
+                    "μ = 4 fixed: which squares does it average?",
+                ),
+                m.confused_with(
                     "divided by N − 1",
-                    lambda x: np.var(x, ddof=1),
-                    "You divided by N − 1 (the unbiased estimate, np.var(x, ddof=1)). The "
-                    "maximum-likelihood estimate divides by N: np.var(x).",
+                    lambda x, mu: np.sum((x - mu) ** 2) / (len(x) - 1),
+                    "You divided by N − 1. Setting the derivative of the average NLL to zero "
+                    "gives the average of the squares, a division by N.",
+                ),
+                m.confused_with(
+                    "unbiased sample variance",
+                    lambda x, mu: np.var(x, ddof=1),
+                    "That is the unbiased sample variance, np.var(x, ddof=1): centred at x̄ and "
+                    "divided by N − 1. Maximum likelihood with the mean known to be 4 averages "
+                    "the squares (xᵢ − 4)², dividing by N.",
                 ),
                 m.std_for_variance(),
-                m.sum_for_mean(lambda x: len(x)),
+                m.sum_for_mean(lambda x, mu: len(x)),
                 m.confused_with(
                     "not centred",
-                    lambda x: np.mean(x**2),
-                    "You averaged x², not (x − x̄)²: subtract the sample mean x̄ from every "
+                    lambda x, mu: np.mean(x**2),
+                    "You averaged xᵢ², not (xᵢ − μ)²: subtract the known mean μ = 4 from every "
                     "point before squaring.",
                 ),
+                m.confused_with(
+                    "the sample mean",
+                    lambda x, mu: np.mean(x),
+                    "That is the sample mean x̄, the maximum-likelihood *mean* when μ is "
+                    "unknown. The question asks for the variance σ̂², with μ = 4 known.",
+                ),
+                m.missing_minus(
+                    "Your result has the right size but the wrong sign. A variance is an "
+                    "average of squares and is never negative."
+                ),
             ],
             hints=[
-                "Set the derivative of the average NLL with respect to σ² to zero, with μ at "
-                "its estimate x̄.",
-                "σ̂² = (1/N) Σ (xᵢ − x̄)², with x̄ the sample mean.",
+                "Only one parameter is fitted now. Write the average NLL as a function of "
+                "v = σ², with μ = 4 fixed.",
+                "Repeat the lecture's derivative in v: ∂NLL/∂v = 1/(2v) − (1/N) Σ (xᵢ − μ)²/(2v²). "
+                "Where is it zero?",
+                "It is zero at v = (1/N) Σ (xᵢ − μ)² with μ = 4: the squares are centred at the "
+                "known mean, not at x̄.",
             ],
             solution_code="x = np.array([2.0, 3, 5, 7, 8])\n"
-            "mle_variance = np.mean((x - x.mean()) ** 2)",
+            "mle_variance = np.mean((x - 4.0) ** 2)  # centred at the known mean",
         ),
         "q2": FunctionExercise(
-            prompt="Write mean_nll(x, mu, sigma): the average negative log-likelihood, in nats, "
-            "of the data x under N(mu, sigma²) (sigma is the standard deviation). It is checked "
-            "on four data sets, to 6 significant figures.",
-            variable="mean_nll",
-            signature="mean_nll(x, mu, sigma)",
-            reference=_mean_nll,
+            prompt="Data are often stored as counts: the distinct values `values` and how often "
+            "each was seen, `counts`. Write mle_from_counts(values, counts), returning the "
+            "maximum-likelihood mean and variance (μ̂, σ̂²) of a Gaussian fitted to the data. "
+            "The check tries four test cases (one with a count of 0), to a relative precision "
+            "of 1e-6.",
+            variable="mle_from_counts",
+            signature="mle_from_counts(values, counts)",
+            reference=_mle_from_counts,
             cases=[
-                (LECTURE_DATA, 3.0, np.sqrt(2.0)),
-                (LECTURE_DATA, 0.0, 1.0),
-                (np.array([-0.3, 0.1, 2.2, 0.7]), 0.5, 2.0),
-                (np.array([10.0, 11.0, 9.5]), 10.0, 0.5),
+                (np.array([1.0, 2.0, 3.0, 4.0, 5.0]), np.array([1, 1, 1, 1, 1])),
+                (np.array([0.0, 1.0]), np.array([3, 1])),
+                (np.array([2.0, 3.5, 10.0]), np.array([4, 0, 1])),
+                (np.array([-1.0, 0.0, 2.0]), np.array([2, 5, 3])),
             ],
             mistakes=[
-                m.sum_for_mean(lambda x, mu, sigma: len(x)),
-                m.missing_minus(),
-                m.variance_passed_as_std(position=2),
-                m.std_passed_as_variance(position=2),
-                m.Mistake("missing ½ of the log", MISSING_HALF_OF_LOG, _without_half_of_log),
                 m.Mistake(
-                    "missing ½ of the square", MISSING_HALF_OF_SQUARE, _without_half_of_square
+                    "counts ignored",
+                    "Your function treats each distinct value once, as if it had been seen "
+                    "once. The empirical distribution gives a value seen k times the "
+                    "probability k/N: weight each value by its count (or rebuild the data with "
+                    "np.repeat(values, counts)).",
+                    _counts_ignored,
                 ),
-                m.bits_for_nats(),
+                m.Mistake(
+                    "divided by the number of distinct values",
+                    "You divided by the number of distinct values, len(values). N is the number "
+                    "of data points, counts.sum(): each value has probability count/N.",
+                    _divided_by_distinct_values,
+                ),
+                m.Mistake(
+                    "unbiased variance",
+                    "Your variance divides by N − 1 (the unbiased estimate). The "
+                    "maximum-likelihood variance divides by N, the number of data points.",
+                    _unbiased_from_counts,
+                ),
+                m.Mistake(
+                    "standard deviation for variance",
+                    "Your second number is the standard deviation σ̂; the function should "
+                    "return the variance σ̂² (square it).",
+                    _std_from_counts,
+                ),
+                m.Mistake(
+                    "variance not centred",
+                    "Your second number is the average of the squared values, not of "
+                    "(value − μ̂)²: subtract the mean before squaring.",
+                    _not_centred_from_counts,
+                ),
             ],
             hints=[
-                "log N(x; μ, σ²) = −½ log(2πσ²) − (x − μ)² / (2σ²).",
-                "Average −log N(xᵢ; μ, σ²) over the data points: np.mean.",
+                "The empirical distribution gives each distinct value the probability "
+                "count/N, with N = counts.sum().",
+                "Maximum likelihood matches the mean and the 1/N variance of that "
+                "distribution: averages weighted by count/N.",
+                "μ̂ = Σ (kⱼ/N) vⱼ and σ̂² = Σ (kⱼ/N) (vⱼ − μ̂)², with vⱼ the values and kⱼ the "
+                "counts; or np.mean and np.var of np.repeat(values, counts).",
             ],
-            solution_code="def mean_nll(x, mu, sigma):\n"
-            "    x = np.asarray(x, dtype=float)\n"
-            "    log_q = -0.5 * np.log(2 * np.pi * sigma**2) - (x - mu) ** 2 / (2 * sigma**2)\n"
-            "    return -np.mean(log_q)",
+            solution_code="def mle_from_counts(values, counts):\n"
+            "    values = np.asarray(values, dtype=float)\n"
+            "    weights = np.asarray(counts, dtype=float) / np.sum(counts)  # k/N\n"
+            "    mu = np.sum(weights * values)\n"
+            "    return mu, np.sum(weights * (values - mu) ** 2)",
         ),
         "q3": ValueExercise(
-            prompt="The average negative log-likelihood, in nats and to 6 significant figures, "
-            "of x = (2, 3, 5, 7, 8) under its maximum-likelihood Gaussian.",
-            variable="nll_at_mle",
-            reference=_nll_at_mle,
-            args=(DATA,),
+            prompt="Four points x = (0.5, −0.3, 1.2, 0.6) are drawn from the source "
+            "P = N(0, 1), and the model is Q = N(μ, 1), with σ = 1 fixed. What is the lowest "
+            "value over μ of the average NLL minus the lowest value over μ of the "
+            "cross-entropy H(P, Q)? In nats, to 6 significant figures (negative if the NLL's "
+            "minimum is the lower one).",
+            variable="minimum_offset",
+            reference=_minimum_offset,
+            args=(SMALL_SAMPLE, MODEL_SIGMA),
             unit="nats",
             digits=6,
             mistakes=[
-                m.sum_for_mean(lambda x: len(x)),
-                m.missing_minus(),
-                m.bits_for_nats(),
+                m.missing_minus(
+                    "Your result has the right size but the wrong sign. The question asks for "
+                    "min NLL − min H(P, Q): which of the two minima is lower here?"
+                ),
                 m.confused_with(
                     "unbiased variance",
-                    lambda x: fitting.mean_nll(x, Gaussian(x.mean(), np.std(x, ddof=1))),
-                    "That is the NLL under N(x̄, s²) with the unbiased variance s² (÷ N − 1). "
-                    "The maximum-likelihood Gaussian uses σ̂² = (1/N) Σ (xᵢ − x̄)² (÷ N).",
+                    lambda x, s: (np.var(x, ddof=1) - 1) / (2 * s**2),
+                    "You used the unbiased variance (÷ N − 1). The NLL is an average over the "
+                    "N data points: its squared term is (1/N) Σ (xᵢ − μ)², so S divides by N.",
                 ),
                 m.confused_with(
-                    "variance passed as σ",
-                    lambda x: fitting.mean_nll(x, Gaussian(x.mean(), np.var(x))),
-                    "That is the NLL of a Gaussian whose *standard deviation* is σ̂²: the "
-                    "variance was passed where σ goes (mean_nll(x, mu, sigma) takes σ = √σ̂²).",
+                    "compared at the same μ",
+                    lambda x, s: _nll(x, np.mean(x), s) - _cross_entropy_from_source(np.mean(x), s),
+                    "That compares the two curves at the same μ = x̄. The question compares their "
+                    "lowest points, which lie at different μ: x̄ for the NLL, 0 for the "
+                    "cross-entropy.",
                 ),
                 m.confused_with(
-                    "σ in place of σ² in the log",
-                    lambda x: 0.5 * np.log(2 * np.pi * np.std(x)) + 0.5,
-                    "Inside the log goes the variance: ½ log(2πσ̂²), not ½ log(2πσ̂).",
+                    "compared at μ = 0",
+                    lambda x, s: _nll(x, 0.0, s) - _cross_entropy_from_source(0.0, s),
+                    "That compares the two curves at μ = 0, where the cross-entropy is lowest "
+                    "but the NLL is not. The NLL is lowest at the MLE μ̂ = x̄.",
                 ),
                 m.confused_with(
-                    "missing ½ of the log",
-                    lambda x: np.log(2 * np.pi * np.var(x)) + 0.5,
-                    MISSING_HALF_OF_LOG,
+                    "against the KL",
+                    lambda x, s: _nll(x, np.mean(x), s),
+                    "That is the NLL's minimum itself, or its height above the minimum of the "
+                    "KL, which is 0. The question compares it with the cross-entropy "
+                    "H(P, Q) = KL(P‖Q) + h(P), which lies h(P) higher.",
                 ),
                 m.confused_with(
-                    "squared term left out",
-                    lambda x: 0.5 * np.log(2 * np.pi * np.var(x)),
-                    "You kept only ½ log(2πσ̂²). The squared term (1/N) Σ (xᵢ − x̄)² / (2σ̂²) "
-                    "does not vanish at the MLE: it equals ½ there.",
+                    "missing ½",
+                    lambda x, s: (np.var(x) - 1) / s**2,
+                    "Twice the answer: both curves have the squared term divided by 2σ², so the "
+                    "difference of their minima is (S − 1)/(2σ²).",
+                ),
+                m.bits_for_nats(),
+            ],
+            hints=[
+                "Both curves are parabolas in μ with the same curvature (the lecture's "
+                "explorer section): find the lowest point of each.",
+                "The NLL is lowest at μ̂ = x̄, with value ½ log(2π) + S/2, where "
+                "S = (1/N) Σ (xᵢ − x̄)²; the cross-entropy is lowest at μ = 0, with value "
+                "½ log(2π) + ½.",
+                "The ½ log(2π) cancels: the answer depends on the data only through S.",
+            ],
+            solution_code="x = np.array([0.5, -0.3, 1.2, 0.6])\n"
+            "S = np.mean((x - x.mean()) ** 2)\n"
+            "# min NLL = 0.5 log(2 pi) + S/2 (at mu = x.mean()); "
+            "min H(P, Q) = 0.5 log(2 pi) + 1/2 (at mu = 0)\n"
+            "minimum_offset = (S - 1) / 2",
+        ),
+        "q4": ValueExercise(
+            prompt="A three-sided die is rolled 10 times: outcome 1 comes up five times, "
+            "outcome 2 three times and outcome 3 twice. Among all categorical models "
+            "q = (q₁, q₂, q₃), what is the smallest average NLL of these rolls? In nats, to 6 "
+            "significant figures.",
+            variable="best_mean_nll",
+            reference=_best_mean_nll,
+            args=(COUNTS,),
+            unit="nats",
+            digits=6,
+            mistakes=[
+                m.bits_for_nats(),
+                m.missing_minus(NLL_SIGN),
+                m.sum_for_mean(lambda counts: int(np.sum(counts))),
+                m.confused_with(
+                    "the fair model",
+                    lambda counts: np.log(len(counts)),
+                    "That is the average NLL of the fair model q = (⅓, ⅓, ⅓): ln 3 for any "
+                    "rolls. Another model does better on these rolls.",
                 ),
                 m.confused_with(
-                    "missing ½ of the square",
-                    lambda x: 0.5 * np.log(2 * np.pi * np.var(x)) + 1.0,
-                    "At the MLE the squared term is (1/N) Σ (xᵢ − x̄)² / (2σ̂²) = σ̂²/(2σ̂²) = ½, "
-                    "not 1: the 2 in its denominator is missing.",
+                    "the KL at the best model",
+                    lambda counts: 0.0,
+                    "At the best model the *KL* from the data's frequencies is 0, but the NLL "
+                    "is that KL plus a constant that no model can remove.",
                 ),
             ],
             hints=[
-                "The MLE is N(x̄, σ̂²) with x̄ = 5 and σ̂² = (1/N) Σ (xᵢ − x̄)².",
-                "At the MLE the squared term averages to ½, so the mean NLL is ½ log(2π σ̂²) + ½.",
+                "Which categorical model maximises the likelihood of the rolls? (The "
+                "lecture's loaded die.)",
+                "At that model KL(P_D‖Q) = 0, so the average NLL, KL + H(P_D), equals the "
+                "other term.",
             ],
-            solution_code=(
-                "x = np.array([2.0, 3, 5, 7, 8])\n"
-                "nll_at_mle = 0.5 * np.log(2 * np.pi * x.var()) + 0.5  "
-                "# at the MLE the squared term averages to 1/2"
-            ),
+            solution_code="frequencies = np.array([5, 3, 2]) / 10  # the best model\n"
+            "best_mean_nll = -np.sum(frequencies * np.log(frequencies))  # = H(P_D)",
         ),
-        "q4": ChoiceExercise(
-            prompt="For discrete data, fitting a model Q_φ by minimising the forward "
-            "KL(P_D‖Q_φ) from the data's empirical distribution P_D is the same as…",
-            variable="answer_forward_kl_is",
-            options={
-                "a": "maximising the likelihood of the data",
-                "b": "minimising the reverse KL(Q_φ‖P_D)",
-                "c": "maximising the entropy of Q_φ",
-                "d": "minimising the entropy of the data",
-            },
-            answer="a",
-            explanations={
-                "a": "KL(P_D‖Q_φ) = H(P_D, Q_φ) − H(P_D): the average negative "
-                "log-likelihood minus the entropy of the data's frequencies, which does not "
-                "depend on φ. Minimising one maximises the likelihood.",
-                "b": "The reverse KL averages under Q_φ, and wherever Q_φ gives probability to "
-                "a value the data never showed, P_D is 0 there and the reverse KL is infinite. "
-                "Maximum likelihood is the *forward* direction.",
-                "c": "The entropy of Q_φ is not what is fitted: forward KL is the cross-entropy "
-                "H(P_D, Q_φ) minus H(P_D), and the cross-entropy is the negative log-likelihood.",
-                "d": "The data's entropy H(P_D) does not depend on φ at all: it is the constant "
-                "that separates the KL from the negative log-likelihood.",
-            },
-            hints=["Write KL(P_D‖Q_φ) = H(P_D, Q_φ) − H(P_D) and look at each term."],
-            solution_code='answer_forward_kl_is = "a"',
-        ),
-        "q5": ChoiceExercise(
-            prompt="True or false: for discrete data, the constant that separates the average "
-            "negative log-likelihood from the forward KL(P_D‖Q_φ) depends on the model's "
-            "parameters φ.",
-            variable="answer_constant_depends_on_phi",
-            options={True: "true", False: "false"},
-            answer=False,
-            explanations={
-                True: "It does not: the constant is H(P_D), the entropy of the data's observed "
-                "frequencies, a property of the data alone. That is why the NLL and the KL, as "
-                "functions of φ, have the same shape and the same minimiser.",
-                False: "The constant is H(P_D), the entropy of the data's observed "
-                "frequencies; it does not involve φ, so the NLL and the forward KL have the "
-                "same minimiser.",
-            },
-            hints=["Which term of KL(P_D‖Q_φ) = H(P_D, Q_φ) − H(P_D) contains φ?"],
-            solution_code="answer_constant_depends_on_phi = False",
-        ),
-        "q6": ValueExercise(
-            prompt="The data x = (−3, −2.5, −2, 2, 2.5, 3) lie in two clusters, with nothing "
-            "between −1 and 1. Fit one Gaussian to them by maximum likelihood. What probability "
-            "does it give to the empty interval (−1, 1)? To 6 significant figures.",
-            variable="mass_in_gap",
-            reference=_mass_in_gap,
-            args=(CLUSTERS, GAP),
+        "q5": ValueExercise(
+            prompt="Data are drawn from the source P = N(0, 1), and the model Q = N(1, 2²) "
+            "(mean 1, standard deviation 2) is not fitted. As the number of data points N "
+            "grows, what number does the average NLL of Q approach? In nats, to 6 significant "
+            "figures.",
+            variable="nll_limit",
+            reference=_nll_limit,
+            args=MODEL,
+            unit="nats",
             digits=6,
             mistakes=[
                 m.confused_with(
-                    "unbiased variance",
-                    lambda x, a: _gaussian_mass(a, np.mean(x), np.std(x, ddof=1)),
-                    "That is the mass under a Gaussian with the unbiased variance (÷ N − 1). "
-                    "The maximum-likelihood fit has σ̂² = (1/N) Σ (xᵢ − x̄)².",
+                    "the KL",
+                    lambda mu, s: gaussian_kl(SOURCE, Gaussian(mu, s)),
+                    "That is the forward KL(P‖Q). The average NLL estimates the cross-entropy "
+                    "H(P, Q) = KL(P‖Q) + h(P), which lies h(P) = ½ ln(2πe) above it.",
+                ),
+                m.confused_with(
+                    "the entropy of the source",
+                    lambda mu, s: float(gaussian_entropy(1.0)),
+                    "That is h(P), the limit for the model Q = P. This Q differs from P: its "
+                    "average NLL approaches H(P, Q) = KL(P‖Q) + h(P).",
+                ),
+                m.Predicate(
+                    "infinite",
+                    "KL(P_D‖Q) is infinite, but the average NLL is finite for every N: "
+                    "−(1/N) Σ log q(xᵢ) with q(xᵢ) > 0. By the law of large numbers it "
+                    "approaches an expectation under the source P.",
+                    lambda result, args, expected: bool(np.all(np.isinf(result))),
+                    lambda reference: lambda mu, s: np.inf,
                 ),
                 m.confused_with(
                     "variance passed as σ",
-                    lambda x, a: _gaussian_mass(a, np.mean(x), np.var(x)),
-                    "That is the mass under a Gaussian whose *standard deviation* is σ̂²: "
-                    "scipy.stats.norm(loc, scale) takes the standard deviation, √σ̂².",
+                    lambda mu, s: _cross_entropy_from_source(mu, s**2),
+                    "That is the limit for a model whose *standard deviation* is 4: the variance "
+                    "σ² = 4 went where σ goes. N(1, 2²) has σ = 2.",
                 ),
                 m.confused_with(
-                    "P(X < 1)",
-                    lambda x, a: ndtr((a - np.mean(x)) / np.std(x)),
-                    "That is P(X < 1), the mass of everything below 1. The interval (−1, 1) "
-                    "has P(X < 1) − P(X < −1).",
+                    "the arguments swapped",
+                    lambda mu, s: 0.5 * np.log(2 * np.pi) + (s**2 + mu**2) / 2,
+                    "That is H(Q, P) = ⟨−log p(x)⟩_q, with the roles swapped. The data come from "
+                    "P and the NLL scores them with the model: ⟨−log q(x)⟩_p.",
+                ),
+                m.confused_with(
+                    "the mean left out",
+                    lambda mu, s: _cross_entropy_from_source(0.0, s),
+                    "That leaves out the model's mean: under P = N(0, 1), "
+                    "⟨(x − μ)²⟩ = 1 + μ², not 1.",
+                ),
+                m.bits_for_nats(),
+            ],
+            hints=[
+                "By the law of large numbers an average over the data approaches an "
+                "expectation: of −log q(x), with x drawn from which distribution?",
+                "It is the cross-entropy H(P, Q) = ⟨−log q(x)⟩_p. With q = N(μ, σ²), "
+                "−log q(x) = ½ log(2πσ²) + (x − μ)²/(2σ²).",
+                "Under P = N(0, 1), ⟨(x − μ)²⟩ = 1 + μ².",
+            ],
+            solution_code="mu, sigma = 1.0, 2.0\n"
+            "# H(P, Q) = <-log q(x)> for x ~ N(0, 1), where <(x - mu)^2> = 1 + mu^2\n"
+            "nll_limit = 0.5 * np.log(2 * np.pi * sigma**2) + (1 + mu**2) / (2 * sigma**2)",
+        ),
+        "q6": ValueExercise(
+            prompt="The data x = (−3, −2.5, −2, 2, 2.5, 3) lie in two clusters, with nothing "
+            "between −2 and 2. Fit one Gaussian to them by maximum likelihood. How many times "
+            "larger is its density at 0, in the empty gap, than at 2.5, the centre of a "
+            "cluster? To 6 significant figures.",
+            variable="density_ratio",
+            reference=_density_ratio,
+            args=(CLUSTERS, IN_GAP, IN_CLUSTER),
+            digits=6,
+            mistakes=[
+                m.confused_with(
+                    "ratio upside down",
+                    lambda x, a, b: 1 / _density_ratio(x, a, b),
+                    "That is the ratio upside down: the density at 2.5 divided by the density "
+                    "at 0. The question asks how many times larger the density at 0 is.",
+                ),
+                m.confused_with(
+                    "the log of the ratio",
+                    lambda x, a, b: np.log(_density_ratio(x, a, b)),
+                    "That is the logarithm of the ratio, log q(0) − log q(2.5). Exponentiate it "
+                    "to get the ratio itself.",
+                ),
+                m.confused_with(
+                    "unbiased variance",
+                    lambda x, a, b: _ratio_under(x, a, b, np.mean(x), np.std(x, ddof=1)),
+                    "That uses the unbiased variance (÷ N − 1). The maximum-likelihood fit has "
+                    "σ̂² = (1/N) Σ (xᵢ − x̄)², np.var(x).",
+                ),
+                m.confused_with(
+                    "variance passed as σ",
+                    lambda x, a, b: _ratio_under(x, a, b, np.mean(x), np.var(x)),
+                    "That is the ratio for a Gaussian whose *standard deviation* is σ̂²: the "
+                    "variance went where σ goes. Use σ̂ = √σ̂² (np.std(x)).",
+                ),
+                m.confused_with(
+                    "fitted to one cluster",
+                    lambda x, a, b: _ratio_under(x, a, b, np.mean(x[x > 0]), np.std(x[x > 0])),
+                    "That is the ratio for a Gaussian fitted to the right cluster alone. Maximum "
+                    "likelihood with one Gaussian must explain every point, so it matches the "
+                    "mean and variance of all six.",
                 ),
             ],
             hints=[
-                "Maximum likelihood matches the data's mean and 1/N variance: μ̂ = x̄, "
-                "σ̂² = np.var(x).",
-                "P(−1 < X < 1) = Φ((1 − μ̂)/σ̂) − Φ((−1 − μ̂)/σ̂), with Φ = scipy.stats.norm.cdf.",
+                "Maximum likelihood gives one Gaussian with the data's mean and 1/N variance. "
+                "Where is its peak?",
+                "For a ratio of two densities of the same Gaussian the normalising constants "
+                "cancel: q(a)/q(b) = exp(((b − μ̂)² − (a − μ̂)²)/(2σ̂²)).",
+                "Here μ̂ = 0, so the ratio is exp(2.5²/(2σ̂²)) with σ̂² = np.var(x).",
             ],
             solution_code="from scipy import stats\n\n"
             "x = np.array([-3.0, -2.5, -2, 2, 2.5, 3])\n"
-            "fit = stats.norm(x.mean(), x.std())   # the MLE: mean and 1/N standard deviation\n"
-            "mass_in_gap = fit.cdf(1) - fit.cdf(-1)",
+            "fit = stats.norm(x.mean(), x.std())  # the MLE: mean and 1/N standard deviation\n"
+            "density_ratio = fit.pdf(0.0) / fit.pdf(2.5)  # densest in the gap, where no data are",
         ),
         "q7": ChoiceExercise(
-            prompt="For real-valued data and a Gaussian model Q_φ, what does maximum likelihood "
-            "minimise?",
+            prompt="Real-valued data x₁, …, x_N, all different, are drawn from a source P, and "
+            "a Gaussian model Q_φ is fitted by maximum likelihood. Which statement is true?",
             variable="answer_continuous",
             options={
-                "a": "KL(P_D‖Q_φ), the forward KL from the empirical distribution, which is finite",
-                "b": "the average NLL H(P_D, Q_φ), which is finite and estimates "
-                "KL(P‖Q_φ) + h(P) for the distribution P the data come from; KL(P_D‖Q_φ) "
-                "itself is infinite",
-                "c": "nothing related to KL: for continuous data the link between likelihood "
-                "and KL is lost",
+                "a": "KL(P_D‖Q_φ) is finite for every φ, and the MLE is the φ that minimises it.",
+                "b": "KL(P_D‖Q_φ) is infinite for every φ, so maximum likelihood is unrelated to "
+                "any KL divergence.",
+                "c": "For two models φ and φ′, NLL(φ) − NLL(φ′) estimates "
+                "KL(P‖Q_φ) − KL(P‖Q_φ′): the NLL ranks models as the forward KL from the "
+                "source does, up to sampling noise.",
+                "d": "When P is in the model family, the average NLL at the MLE is an unbiased "
+                "estimate of h(P), the differential entropy of the source.",
             },
-            answer="b",
+            answer="c",
             explanations={
                 "a": "KL(P_D‖Q_φ) is infinite for every φ: P_D puts probability 1/N on each "
                 "data point, and a density gives every single point probability 0, so Q_φ "
                 "calls impossible what P_D says happens. What stays finite is the "
                 "cross-entropy H(P_D, Q_φ), the average NLL.",
-                "b": "The average NLL is the cross-entropy from the empirical distribution, "
-                "finite whenever q_φ(xᵢ) > 0. Its expectation over samples from P is "
-                "H(P, Q_φ) = KL(P‖Q_φ) + h(P), so maximum likelihood minimises an estimate of "
-                "the forward KL from the data's source, up to the constant h(P).",
-                "c": "The link survives in the limit: the average NLL estimates "
-                "H(P, Q_φ) = KL(P‖Q_φ) + h(P), the forward KL from the data's source plus a "
-                "constant, and the MLE approaches that KL's minimiser as N grows.",
+                "b": "The KL from P_D is infinite, but the link survives through the source: "
+                "the average NLL estimates H(P, Q_φ) = KL(P‖Q_φ) + h(P), and h(P) is the same "
+                "for every φ.",
+                "c": "The average NLL estimates H(P, Q_φ) = KL(P‖Q_φ) + h(P) for every φ. In a "
+                "difference between two models the unknown h(P) cancels, so the NLL ranks "
+                "models as the forward KL from the source does, up to the sampling noise of "
+                "the averages.",
+                "d": "The NLL at the MLE is biased *low*: μ̂ and σ̂ are chosen to fit this very "
+                "sample, so the sample looks more likely than new data would. With σ = 1 "
+                "fixed, exercise 3's offset (S − 1)/2 is −1/(2N) on average, since S "
+                "averages (N − 1)/N.",
             },
             hints=[
-                "What probability does a density give to one single point? And what does "
-                "lecture 03 say when q = 0 where p > 0?"
+                "Write H(P, Q_φ) = KL(P‖Q_φ) + h(P) and ask, for each statement, which terms "
+                "depend on φ and which on the sample."
             ],
-            solution_code='answer_continuous = "b"',
+            solution_code='answer_continuous = "c"',
         ),
     },
 )
