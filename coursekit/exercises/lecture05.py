@@ -402,10 +402,24 @@ EXERCISES = ExerciseSet(
                     "σ² = 4 went where σ goes. N(1, 2²) has σ = 2.",
                 ),
                 m.confused_with(
-                    "the arguments swapped",
+                    "the roles swapped",
                     lambda mu, s: 0.5 * np.log(2 * np.pi) + (s**2 + mu**2) / 2,
-                    "That is H(Q, P) = ⟨−log p(x)⟩_q, with the roles swapped. The data come from "
-                    "P and the NLL scores them with the model: ⟨−log q(x)⟩_p.",
+                    "That is H(Q, P) = ⟨−log p(x)⟩_q, with the roles of source and model swapped "
+                    "(here it equals the limit for N(2, 1²), the model with μ and σ swapped). "
+                    "The data come from P = N(0, 1) and the NLL scores them with "
+                    "Q = N(1, 2²): ⟨−log q(x)⟩_p.",
+                ),
+                m.confused_with(
+                    "2π left out",
+                    lambda mu, s: _cross_entropy_from_source(mu, s) - 0.5 * np.log(2 * np.pi),
+                    "The 2π is missing: −log q(x) = ½ log(2πσ²) + (x − μ)²/(2σ²), and the "
+                    "½ log(2π) does not cancel here (it adds ½ log(2π) ≈ 0.919 nats).",
+                ),
+                m.confused_with(
+                    "divided by 2σ",
+                    lambda mu, s: 0.5 * np.log(2 * np.pi * s**2) + (1 + mu**2) / (2 * s),
+                    "The squared term divides by 2σ², not 2σ: "
+                    "−log q(x) = ½ log(2πσ²) + (x − μ)²/(2σ²), with σ² = 4.",
                 ),
                 m.confused_with(
                     "the mean left out",
