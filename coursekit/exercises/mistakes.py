@@ -100,6 +100,17 @@ def swapped_arguments(what: str = "KL(P‖Q)") -> Mistake:
     )
 
 
+def swapped_arguments_explained(message: str) -> Mistake:
+    """The first two arguments exchanged, as in :func:`swapped_arguments`, with the exercise's
+    own ``message`` on why their order matters (a cross-entropy's belief and data, the power
+    α of D_α...). Used by lectures 02 and 07."""
+    return Mistake(
+        "swapped arguments",
+        message,
+        lambda reference: lambda a, b, *rest: reference(b, a, *rest),
+    )
+
+
 def bits_for_nats() -> Mistake:
     """Bits given where nats were asked: too large by a factor 1/ln 2 ≈ 1.443."""
     return Mistake(
