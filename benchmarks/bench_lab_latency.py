@@ -471,6 +471,11 @@ def measure(browser, server, trace_path, prompts, status, live, finished, open_m
     page.goto(server.lab_url("latency.ipynb"))
     page.locator(".jp-Notebook .jp-Cell").nth(len(LECTURE_CELLS)).wait_for()
     page.locator(status + "[data-status='idle']").wait_for()
+    # The final frames are checked against this process's rendering: import the explorers
+    # when the kernel does, so both run the same code even while someone edits it.
+    import coursekit.explorers  # noqa: F401
+    import coursekit.explorers.live_view  # noqa: F401
+
     for attempt in range(3):  # a Run All sent before the kernel is connected does nothing
         time.sleep(2)
         started = time.perf_counter()
@@ -556,7 +561,7 @@ def report(measured: dict, out=print) -> None:
             f"| {statistics.median(latencies):.0f} | {percentile(latencies, 95):.0f} "
             f"| {max(latencies):.0f} | {drag['kind']}: {len(moves)} steps in {drag_ms:.0f} ms, "
             f"{len(later)} frames | {settle:.0f} "
-            f"| {'yes' if match else f'NO (mean |Δ| {diff:.1f})'}"
+            f"| {'yes' if match else f'NO (mean abs. difference {diff:.1f})'}"
             f"{'' if readout_ok else ', readout differs'} ({setting}) | {result['load']:.1f} |"
         )
         keys = ["to_kernel", "compute", "draw", "encode", "kernel_other", "to_page", "decode_paint"]
