@@ -43,7 +43,8 @@ def test_starts_on_olahs_word_distributions(cross_entropy):
     assert r["kl_pq"] == pytest.approx(0.625, abs=1e-12)
     assert r["kl_qp"] == pytest.approx(0.5, abs=1e-12)
     shown = [label.get_text() for label in cross_entropy.total_labels + cross_entropy.gap_labels]
-    assert shown == ["1.750", "2.375", "1.750", "2.250", "KL 0.625", "KL 0.500"]
+    # Each gap says its direction: KL(P‖Q) on H(P,Q), KL(Q‖P) on H(Q,P).
+    assert shown == ["1.750", "2.375", "1.750", "2.250", "KL(P‖Q)\n0.625", "KL(Q‖P)\n0.500"]
     described = cross_entropy.describe(r)
     assert "H(P,Q) = 2.375 bits" in described and "H(Q,P) = 2.250 bits" in described
 

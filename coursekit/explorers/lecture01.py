@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import transforms
 
 from coursekit import info, plotting
 from coursekit.explorers.base import Explorer
@@ -10,6 +11,12 @@ from coursekit.gaussians import Gaussian, gaussian_entropy
 
 _P_GRID = np.linspace(0.0, 1.0, 401)
 _H2_CURVE = info.binary_entropy(_P_GRID, base=2)
+#: Outcome numbers under the categorical bars: their distance below the axis and the x label's
+#: below the axis (points), as matplotlib's tick labels (3.5 pt tick + 3.5 pt pad) and a line.
+OUTCOME_PAD = 7.0
+OUTCOME_LABELPAD = 20.0
+#: Top of the Gaussian's density axis: peaks of σ < 1/(2.2 √(2π)) ≈ 0.18 are cut and marked.
+DENSITY_TOP = 2.2
 SURPRISE_CAP = 7.0  # bits; taller bars are drawn at the cap and labelled "∞" or by value
 
 
@@ -53,7 +60,10 @@ class CoinExplorer(Explorer):
         left.set_title("surprise of each face")
         right.plot(_P_GRID, _H2_CURVE, color=plotting.PALETTE["black"], lw=1.5)
         self.drop = self.animated(right.vlines([0], [0], [0], color=plotting.ACCENT, lw=1, ls="--"))
-        self.marker = self.animated(right.plot([], [], "o", color=plotting.ACCENT, ms=8)[0])
+        # Not clipped: at P(heads) = 0 or 1 the marker sits on the corner of the axes.
+        self.marker = self.animated(
+            right.plot([], [], "o", color=plotting.ACCENT, ms=8, clip_on=False)[0]
+        )
         self.entropy_text = self.animated(right.text(0.5, 1.08, "", ha="center", fontsize=9))
         right.set_xlim(0, 1)
         right.set_ylim(0, 1.2)
@@ -106,18 +116,30 @@ class CategoricalExplorer(Explorer):
 
     def build(self, figure) -> None:
         left, right = figure.subplots(1, 2, width_ratios=[1.45, 1])
+        # Only the n outcomes of the distribution are drawn: n bars spread over the width,
+        # each numbered under the axis (animated texts, since the axis itself is drawn once),
+        # so no empty slot reads as an outcome of probability 0.
         self.bars = [
             self.animated(bar)
-            for bar in left.bar(np.arange(1, 9), np.zeros(8), color=plotting.P_COLOR, width=0.7)
+            for bar in left.bar(np.arange(8), np.zeros(8), color=plotting.P_COLOR, width=0.7)
         ]
         self.labels = [
-            self.animated(left.text(i + 1, 0, "", ha="center", va="bottom", fontsize=8))
+            self.animated(left.text(i, 0, "", ha="center", va="bottom", fontsize=8))
             for i in range(8)
         ]
-        left.set_xlim(0.4, 8.6)
+        under_axis = transforms.offset_copy(
+            left.get_xaxis_transform(), figure, y=-OUTCOME_PAD, units="points"
+        )
+        self.outcomes = [
+            self.animated(
+                left.text(i, 0, "", ha="center", va="top", fontsize=9, transform=under_axis)
+            )
+            for i in range(8)
+        ]
+        left.set_xlim(0, 8)
         left.set_ylim(0, 1.15)
-        left.set_xticks(np.arange(1, 9))
-        left.set_xlabel("outcome i (label: its surprise in bits)")
+        left.set_xticks([])
+        left.set_xlabel("outcome i (label: its surprise in bits)", labelpad=OUTCOME_LABELPAD)
         left.set_ylabel("probability p_i")
         left.set_title("the distribution")
         # Direct labels instead of a legend: the entropy's value left of its bar, the
@@ -139,14 +161,32 @@ class CategoricalExplorer(Explorer):
         right.set_ylabel("bits")
         right.set_title("entropy vs its maximum")
 
+    def narrow_layout(self, figure) -> None:
+        # The outcome numbers grow with the phone's fonts: the x label moves down with them.
+        size = self.outcomes[0].get_fontsize()
+        figure.axes[0].xaxis.labelpad = max(OUTCOME_LABELPAD, OUTCOME_PAD + 1.4 * size)
+
     def draw(self, result: dict) -> None:
         probs = result["probs"]
         surprise = info.surprise(probs, base=2)
-        for i, (bar, label) in enumerate(zip(self.bars, self.labels, strict=True)):
-            visible = i < len(probs)
+        n = len(probs)
+        slot = 8 / n
+        width = min(0.7 * slot, 1.4)
+        for i, (bar, label, outcome) in enumerate(
+            zip(self.bars, self.labels, self.outcomes, strict=True)
+        ):
+            visible = i < n
+            centre = (i + 0.5) * slot
+            bar.set_visible(visible)
+            bar.set_x(centre - width / 2)
+            bar.set_width(width)
             bar.set_height(probs[i] if visible else 0)
+            for text in (label, outcome):
+                text.set_x(centre)
+                text.set_visible(visible)
             label.set_y(probs[i] + 0.02 if visible else 0)
             label.set_text(plotting.number(surprise[i], 1) if visible else "")
+            outcome.set_text(str(i + 1) if visible else "")
         h, top = result["entropy"], result["max"]
         self.h_bar.set_height(h)
         self.max_line.set_segments([[[-0.3, top], [0.3, top]]])
@@ -156,11 +196,11 @@ class CategoricalExplorer(Explorer):
         self.max_text.set_text(f"maximum\nlog₂ n = {plotting.number(top, 2)}")
 
     def describe(self, result: dict) -> str:
-        probs = ", ".join(f"{p:.2f}" for p in result["probs"])
+        probs = ", ".join(_probability(p) for p in result["probs"])
         return (
             f"A distribution over {len(result['probs'])} outcomes with probabilities "
-            f"{probs}: entropy {result['entropy']:.3f} bits against the maximum "
-            f"log₂ n = {result['max']:.3f} bits."
+            f"{probs}: entropy {plotting.number(result['entropy'])} bits against the maximum "
+            f"log₂ n = {plotting.number(result['max'])} bits."
         )
 
 
@@ -209,8 +249,23 @@ class GaussianEntropyExplorer(Explorer):
             fontsize=7.5,
             color=plotting.text_color(plotting.GREY),
         )
+        # The density's scale is fixed, so that a narrow Gaussian is seen to be tall; below
+        # σ ≈ 0.18 its peak rises past the top, where a triangle marks the cut and the readout
+        # gives the height. That readout stands left of x = −1, where no density of the
+        # family reaches 0.25 (p(x) ≤ 1/(|x|√(2πe)) for every σ).
+        below_top = left.transData + transforms.ScaledTranslation(
+            0, -4.5 / 72, figure.dpi_scale_trans
+        )  # the triangle's tip on the top edge of the axes
+        self.cut = self.animated(
+            left.plot(
+                [], [], "^", color=plotting.P_COLOR, ms=9, mec="white", mew=1.2, transform=below_top
+            )[0]
+        )
+        self.peak_text = self.readout(
+            left, 0.03, 0.62, fontsize=8.5, color=plotting.text_color(plotting.P_COLOR)
+        )
         left.set_xlim(-6, 6)
-        left.set_ylim(0, 2.0)
+        left.set_ylim(0, DENSITY_TOP)
         left.set_xlabel("x")
         left.set_ylabel("density p(x)")
         left.set_title("N(0, σ²)")
@@ -220,9 +275,15 @@ class GaussianEntropyExplorer(Explorer):
         right.axhline(0, color=plotting.GREY, lw=1)
         crossing = 1 / np.sqrt(2 * np.pi * np.e)
         right.axvline(crossing, color=plotting.GREY, lw=1, ls=":")
-        right.text(crossing * 1.08, -2.6, "σ = 1/√(2πe)", fontsize=8)
-        self.marker = self.animated(right.plot([], [], "o", color=plotting.ACCENT, ms=8)[0])
-        self.h_text = self.animated(right.text(0.06, 1.9, "", fontsize=9))
+        # Top left, left of the dotted line, where the curve (below 2 nats up to σ ≈ 1.8)
+        # never goes; the readout stands bottom right, where the curve (above 0.2 nats right
+        # of σ = 0.3) never goes either.
+        right.text(crossing / 1.08, 2.35, "σ = 1/√(2πe)", ha="right", va="top", fontsize=8)
+        # Not clipped: at either end of the σ range the marker sits on the edge of the axes.
+        self.marker = self.animated(
+            right.plot([], [], "o", color=plotting.ACCENT, ms=8, clip_on=False)[0]
+        )
+        self.h_text = self.readout(right, 0.97, 0.04, fontsize=9, ha="right", va="bottom")
         right.set_xscale("log")
         right.set_xlim(0.05, 3.0)
         right.set_xticks([0.05, 0.1, 0.25, 0.5, 1, 2], ["0.05", "0.1", "0.25", "0.5", "1", "2"])
@@ -235,17 +296,37 @@ class GaussianEntropyExplorer(Explorer):
     def draw(self, result: dict) -> None:
         self.curve.set_ydata(result["pdf"])
         self.fill.set_data(self._X, 0, result["pdf"])
+        peak = _peak(result["sigma"])
+        cut = peak > DENSITY_TOP
+        self.cut.set_data([0.0] if cut else [], [DENSITY_TOP] if cut else [])
+        self.peak_text.set_text(
+            f"peak 1/(σ√(2π))\n= {plotting.number(peak, 2)}"
+            + ("\n(above the top ▲)" if cut else "")
+        )
         h = result["entropy"]
         self.marker.set_data([result["sigma"]], [h])
-        self.h_text.set_text(f"h = {h:.3f} nats = {h / np.log(2):.3f} bits")
+        self.h_text.set_text(
+            f"h = {plotting.number(h)} nats\n= {plotting.number(h / np.log(2))} bits"
+        )
 
     def describe(self, result: dict) -> str:
         h = result["entropy"]
         sign = "negative" if h < 0 else "positive" if h > 0 else "zero"
         return (
-            f"A Gaussian with σ = {result['sigma']:.2f}: its differential entropy "
-            f"½ log(2πeσ²) is {h:.3f} nats, {sign}."
+            f"A Gaussian with σ = {result['sigma']:.2f} and peak density "
+            f"{plotting.number(_peak(result['sigma']), 2)}: its differential entropy "
+            f"½ log(2πeσ²) is {plotting.number(h)} nats, {sign}."
         )
+
+
+def _peak(sigma: float) -> float:
+    """Height 1/(σ√(2π)) of the density of N(0, σ²) at its mean."""
+    return 1.0 / (sigma * np.sqrt(2 * np.pi))
+
+
+def _probability(p: float) -> str:
+    """A probability to 3 decimals (0.125 stays 0.125); one that rounds to 0 as "< 0.001"."""
+    return plotting.number(p) if p >= 0.0005 else "< 0.001"
 
 
 def _bits(value: float) -> str:

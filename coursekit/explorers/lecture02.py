@@ -15,6 +15,8 @@ WORDS = {
     "Bob": np.array([1 / 2, 1 / 4, 1 / 8, 1 / 8]),
     "Alice": np.array([1 / 8, 1 / 2, 1 / 4, 1 / 8]),
 }
+#: The gaps on the two cross-entropies of the right panel, in the order of its bars.
+GAP_NAMES = ("KL(P‖Q)", "KL(Q‖P)")
 WORDS["Bob"].flags.writeable = WORDS["Alice"].flags.writeable = False  # results share them
 
 
@@ -118,15 +120,18 @@ class CrossEntropyExplorer(Explorer):
         self.mean_p = self.animated(blocks.axhline(0, color=plotting.P_COLOR, lw=1.3, ls="--"))
         self.mean_q = self.animated(blocks.axhline(0, color=plotting.Q_COLOR, lw=1.3, ls="--"))
         blocks.set_xlim(0, 1)
-        blocks.set_ylim(0, 4.25)
+        blocks.set_ylim(0, 4.55)  # the legend above the blocks (at most 3.2 bits tall)
         blocks.set_yticks(range(4))
         blocks.set_xlabel("outcomes, each as wide as its probability p(x)")
         blocks.set_ylabel("surprise (bits)")
         blocks.set_title("surprise of each outcome, weighted by p(x)")
         blocks.grid(axis="x", visible=False)
+        # In columns: the two surprises and what both pay; what Q pays extra or saves; the
+        # two averages (the dashed lines).
         handles = [
             Line2D([], [], color=plotting.P_COLOR, lw=2.5),
             Line2D([], [], color=plotting.Q_COLOR, lw=2.5),
+            Rectangle((0, 0), 1, 1, color=plotting.P_COLOR, alpha=0.35, lw=0),
             Rectangle((0, 0), 1, 1, color=plotting.KL_COLOR, alpha=0.8, lw=0),
             Rectangle(
                 (0, 0), 1, 1, facecolor="white", edgecolor=plotting.SAVED_COLOR, hatch="////", lw=0
@@ -136,7 +141,15 @@ class CrossEntropyExplorer(Explorer):
         ]
         blocks.legend(
             handles,
-            ["ideal −log₂ p", "paid −log₂ q", "extra paid", "saved", "mean H(P)", "mean H(P,Q)"],
+            [
+                "ideal −log₂ p",
+                "paid −log₂ q",
+                "paid either way",
+                "extra paid",
+                "saved",
+                "mean H(P)",
+                "mean H(P,Q)",
+            ],
             loc="upper center",
             ncols=3,
             fontsize=7.5,
@@ -217,22 +230,27 @@ class CrossEntropyExplorer(Explorer):
         ):
             bar.set_height(base)
             label.set_y(top + 0.03)
-            label.set_text(f"{top:.3f}")
-        for k, (bar, label, kl) in enumerate(zip(self.gap_bars, self.gap_labels, kls, strict=True)):
+            label.set_text(plotting.number(top))
+        gaps = zip(self.gap_bars, self.gap_labels, kls, GAP_NAMES, strict=True)
+        for k, (bar, label, kl, gap) in enumerate(gaps):
             top = tops[2 * k + 1]
             bar.set_y(bases[2 * k + 1])
             bar.set_height(kl)
             label.set_y(top + 0.2)
-            label.set_text(f"KL {kl:.3f}")
+            label.set_text(f"{gap}\n{plotting.number(kl)}")
 
     def describe(self, result: dict) -> str:
         other = "Alice" if result["truth"] == "Bob" else "Bob"
-        q = ", ".join(f"{v:.3f}" for v in result["q"])
+        q = ", ".join(plotting.number(v) for v in result["q"])
+        bits = {
+            key: f"{plotting.number(result[key])} bits"
+            for key in ("entropy_p", "cross_pq", "kl_pq", "entropy_q", "cross_qp", "kl_qp")
+        }
         return (
-            f"Words follow {result['truth']}'s distribution P; the belief Q has moved "
-            f"{result['t']:.2f} of the way to {other}'s, Q = ({q}) over dog, cat, fish, bird. "
-            f"Cross-entropy H(P,Q) = {result['cross_pq']:.3f} bits against the entropy "
-            f"H(P) = {result['entropy_p']:.3f} bits, a gap KL(P‖Q) = {result['kl_pq']:.3f} bits; "
-            f"the other way round H(Q,P) = {result['cross_qp']:.3f} bits, H(Q) = "
-            f"{result['entropy_q']:.3f} bits."
+            f"Words follow {result['truth']}'s distribution P and the belief Q has moved "
+            f"{result['t']:.2f} of the way to {other}'s, Q = ({q}) over dog, cat, fish, bird: "
+            f"cross-entropy H(P,Q) = {bits['cross_pq']} against the entropy "
+            f"H(P) = {bits['entropy_p']}, a gap KL(P‖Q) = {bits['kl_pq']}; the other way round "
+            f"H(Q,P) = {bits['cross_qp']} against H(Q) = {bits['entropy_q']}, a gap "
+            f"KL(Q‖P) = {bits['kl_qp']}."
         )

@@ -145,22 +145,30 @@ class KLIntegrandExplorer(Explorer):
         self.pos_fill.set_data(x, 0, np.clip(f, 0, None))
         self.neg_fill.set_data(x, np.clip(f, None, 0), 0)
         self.curve.set_ydata(f)
-        second = f"reverse KL(Q‖P) = {result['kl_reverse']:.3f} nats"
+        second = f"reverse KL(Q‖P) = {plotting.number(result['kl_reverse'])} nats"
         if result["peak"] > INTEGRAND_LIMITS[1]:
             second += f";  peak {result['peak']:.2f}, off scale"
+        positive, negative = _areas(result)
         self.kl_text.set_text(
-            f"KL(P‖Q) = {result['positive_area']:.3f} − {-result['negative_area']:.3f}"
-            f" = {result['kl_forward']:.3f} nats\n{second}"
+            f"KL(P‖Q) = {positive} − {negative}"
+            f" = {plotting.number(result['kl_forward'])} nats\n{second}"
         )
 
     def describe(self, result: dict) -> str:
+        positive, negative = _areas(result)
         return (
-            f"{TARGET_NAMES[result['target']]} and Q = N({result['mu']:.2f}, "
-            f"{result['sigma']:.2f}²). The integrand p log(p/q) has positive area "
-            f"{result['positive_area']:.3f} and negative area {-result['negative_area']:.3f}, "
-            f"so KL(P‖Q) = {result['kl_forward']:.3f} nats; the reverse KL(Q‖P) = "
-            f"{result['kl_reverse']:.3f} nats."
+            f"{TARGET_NAMES[result['target']]} and Q = N({plotting.number(result['mu'], 2)}, "
+            f"{result['sigma']:.2f}²): the integrand p log(p/q) encloses an area of {positive} "
+            f"above zero and {negative} below it, so KL(P‖Q), the first less the second, is "
+            f"{plotting.number(result['kl_forward'])} nats, and the reverse KL(Q‖P) = "
+            f"{plotting.number(result['kl_reverse'])} nats."
         )
+
+
+def _areas(result: dict) -> tuple[str, str]:
+    """The integrand's area above zero and the size of its area below zero, as text; the
+    negative area's sign is said in words ("below", "−"), never printed as −0.000."""
+    return plotting.number(result["positive_area"]), plotting.number(-result["negative_area"])
 
 
 # -- Monte Carlo estimators ----------------------------------------------------------------------
@@ -238,6 +246,21 @@ def _signed_percent(fraction: float, decimals: int = 0) -> str:
     """
     value = round(100 * fraction, decimals) + 0.0
     return f"{value:.{decimals}f}%" if value == 0 else f"{value:+.{decimals}f}%"
+
+
+def _share(fraction: float) -> str:
+    """A share of the repeats as a whole percentage; a few that round to 0% or to 100% print as
+    "< 1%" or "> 99%", so that a count that is not zero never reads as none (or as all).
+
+    >>> _share(0.0), _share(0.003), _share(0.3), _share(0.996), _share(1.0)
+    ('0%', '< 1%', '30%', '> 99%', '100%')
+    """
+    text = f"{fraction:.0%}"
+    if text == "0%" and fraction > 0:
+        return "< 1%"
+    if text == "100%" and fraction < 1:
+        return "> 99%"
+    return text
 
 
 class EstimatorSpreadExplorer(Explorer):
@@ -331,14 +354,33 @@ class EstimatorSpreadExplorer(Explorer):
         violins.set_ylabel(f"estimate ÷ true KL ({REPEATS} repeats)")
         violins.grid(axis="x", visible=False)
 
+        # k2 is drawn last (created last: blitting draws in that order), dashed and with
+        # smaller circles: at small μ its errors equal k3's (both ≈ μ/√(2n)), and the green
+        # line shows through its dashes, a green circle around each of its own.
         self.curves, self.points = {}, {}
-        for name in estimators.ESTIMATORS:
-            color = ESTIMATOR_COLORS[name]
+        for name in sorted(estimators.ESTIMATORS, key=lambda name: name == "k2"):
+            color, on_top = ESTIMATOR_COLORS[name], name == "k2"
             self.curves[name] = self.animated(
-                errors.plot(_N_CURVE, _N_CURVE, color=color, lw=1.6, label=name)[0]
+                errors.plot(
+                    _N_CURVE,
+                    _N_CURVE,
+                    color=color,
+                    lw=1.6,
+                    ls=(0, (3, 2)) if on_top else "-",
+                    label=name,
+                    zorder=2.2 if on_top else 2,
+                )[0]
             )
             self.points[name] = self.animated(
-                errors.plot(SAMPLE_SIZES, SAMPLE_SIZES, "o", color=color, ms=4.5, mfc="white")[0]
+                errors.plot(
+                    SAMPLE_SIZES,
+                    SAMPLE_SIZES,
+                    "o",
+                    color=color,
+                    ms=2.8 if on_top else 4.5,
+                    mfc="white",
+                    zorder=2.3 if on_top else 2.1,
+                )[0]
             )
         self.current = self.animated(errors.axvline(100, color=plotting.GREY, lw=1, ls=":"))
         errors.set_xscale("log")
@@ -351,7 +393,13 @@ class EstimatorSpreadExplorer(Explorer):
         errors.set_xlabel("samples per estimate n (log scale)")
         errors.set_ylabel("rms error ÷ true KL")
         errors.set_title("error vs n: lines exact, circles simulated", fontsize=9.5)
-        errors.legend(loc="upper right", ncols=3, handlelength=1.2)
+        errors.legend(
+            [self.curves[name] for name in estimators.ESTIMATORS],
+            list(estimators.ESTIMATORS),
+            loc="upper right",
+            ncols=3,
+            handlelength=1.6,
+        )
 
     def draw(self, result: dict) -> None:
         kl = result["kl"]
@@ -367,11 +415,11 @@ class EstimatorSpreadExplorer(Explorer):
             self.violins[name].set_xy(outline)
             self.means[name].set_data([i], [np.clip(s["mean"] / kl, *WINDOW)])
             above, below = self.overflow[name]
-            above.set_text(f"▲ {s['above']:.0%}" if s["above"] > 0 else "")
-            below.set_text(f"▼ {s['below']:.0%}" if s["below"] > 0 else "")
+            above.set_text(f"▲ {_share(s['above'])}" if s["above"] > 0 else "")
+            below.set_text(f"▼ {_share(s['below'])}" if s["below"] > 0 else "")
             self.stat_text[name].set_text(
                 f"bias {_signed_percent(s['bias'] / kl)}\nstd {s['std'] / kl:.0%}\n"
-                f"< 0: {s['negative']:.0%}"
+                f"< 0: {_share(s['negative'])}"
             )
             self.curves[name].set_ydata(s["rms_curve"])
             self.points[name].set_ydata(s["rms_points"])
@@ -383,11 +431,10 @@ class EstimatorSpreadExplorer(Explorer):
         parts = [
             f"{name} has bias {_signed_percent(s['bias'] / kl, 1)} and std {s['std'] / kl:.0%} "
             "of the KL"
+            + (f" and is negative in {_share(s['negative'])} of them" if name == "k1" else "")
             for name, s in result["stats"].items()
         ]
         return (
-            f"Q = N(0, 1), P = N({result['mu']:g}, 1), true D_KL(Q‖P) = {kl:.4g} nats; "
-            f"{REPEATS} estimates from n = {result['n']} samples each: "
-            + "; ".join(parts)
-            + f". k1 is negative in {result['stats']['k1']['negative']:.0%} of them."
+            f"Q = N(0, 1) and P = N({result['mu']:g}, 1), true D_KL(Q‖P) = {kl:.4g} nats, "
+            f"{REPEATS} estimates from n = {result['n']} samples each: " + "; ".join(parts) + "."
         )

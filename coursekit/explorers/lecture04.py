@@ -17,9 +17,8 @@ from coursekit.plotting import number
 
 STARTS = {"left": -1.0, "centre": 0.0, "right": 1.0}  # the reverse fit starts at N(±d or 0, 1)
 X_LIMITS = (-7.0, 7.0)
+#: A KL is never negative: the profiles' axis starts at 0 (its legend stands above the panel).
 PROFILE_LIMITS = (0.0, 2.6)
-#: KL ≥ 0, so no profile enters the band below zero; the legend of the profiles stands there.
-PROFILE_BAND = 0.5
 _X = np.linspace(*X_LIMITS, 561)
 _MU = np.linspace(-6.5, 6.5, 53)  # where the KL-along-μ profiles are evaluated
 
@@ -73,6 +72,14 @@ def _gaussian_text(q: Gaussian) -> str:
 
 def _target_text(d: float, w: float) -> str:
     return f"{w:.2f}·N({number(-d, 1)}, 1) + {1 - w:.2f}·N({number(d, 1)}, 1)"
+
+
+def _title_pad(axes) -> float:
+    """The title's distance (points) above an axes whose one-row legend stands on top of it:
+    the legend's height (a line and its padding) and a gap of 3 points."""
+    legend = axes.get_legend()
+    size = legend.get_texts()[0].get_fontsize()
+    return size * (1.2 + 2 * (legend.borderpad + legend.borderaxespad)) + 3.0
 
 
 class ForwardReverseExplorer(Explorer):
@@ -172,21 +179,25 @@ class ForwardReverseExplorer(Explorer):
         self.reverse_profile = self.animated(
             prof.plot(_MU, np.zeros_like(_MU), color=plotting.REVERSE_COLOR, lw=1.8)[0]
         )
+        # Not clipped: an optimum with KL 0 (d = 0) sits on the axis.
         self.start_dot = self.animated(
-            prof.plot([], [], "^", color=plotting.REVERSE_COLOR, mfc="white", mew=1.6, ms=8)[0]
+            prof.plot(
+                [], [], "^", color=plotting.REVERSE_COLOR, mfc="white", mew=1.6, ms=8, clip_on=False
+            )[0]
         )
         self.forward_dot = self.animated(
-            prof.plot([], [], "o", color=plotting.FORWARD_COLOR, ms=7)[0]
+            prof.plot([], [], "o", color=plotting.FORWARD_COLOR, ms=7, clip_on=False)[0]
         )
         self.reverse_dot = self.animated(
-            prof.plot([], [], "o", color=plotting.REVERSE_COLOR, ms=7)[0]
+            prof.plot([], [], "o", color=plotting.REVERSE_COLOR, ms=7, clip_on=False)[0]
         )
         prof.set_xlim(_MU[0], _MU[-1])
-        prof.set_ylim(PROFILE_LIMITS[0] - PROFILE_BAND, PROFILE_LIMITS[1])
+        prof.set_ylim(*PROFILE_LIMITS)
         prof.set_yticks(np.arange(0, PROFILE_LIMITS[1], 0.5))
         prof.set_xlabel("mean μ of q (best σ for each μ)")
         prof.set_ylabel("KL (nats)")
-        prof.set_title("KL along μ: valleys are optima", fontsize=10)
+        # The legend stands between the title and the panel, outside the axes, where no
+        # profile goes; the title is raised above it (``_title_pad``).
         prof.legend(
             [
                 Line2D([], [], color=plotting.FORWARD_COLOR, ls="--"),
@@ -194,13 +205,20 @@ class ForwardReverseExplorer(Explorer):
             ],
             ["forward KL(p‖q)", "reverse KL(q‖p)"],
             loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
             ncols=2,
             fontsize=7.5,
             handlelength=1.6,
-            borderaxespad=0.3,
-            frameon=True,
-            framealpha=1.0,
-            edgecolor="none",
+            borderaxespad=0.2,
+            borderpad=0.2,
+        )
+        prof.set_title("KL along μ: valleys are optima", fontsize=10, pad=_title_pad(prof))
+
+    def narrow_layout(self, figure) -> None:
+        # The phone's larger legend text needs a higher title.
+        profile = figure.axes[1]
+        profile.set_title(
+            profile.get_title(), fontsize=profile.title.get_fontsize(), pad=_title_pad(profile)
         )
 
     def draw(self, result: dict) -> None:
@@ -235,7 +253,7 @@ class ForwardReverseExplorer(Explorer):
     def describe(self, result: dict) -> str:
         fwd, rev = result["forward"], result["reverse"]
         return (
-            f"Target p = {_target_text(result['d'], result['w'])}. The forward fit (moment "
+            f"Target p = {_target_text(result['d'], result['w'])}: the forward fit (moment "
             f"matching) is {_gaussian_text(fwd)} with KL(p‖q) = {_kl(result['forward_kl'])} "
             f"nats; the reverse fit started at the {result['init']} (μ = "
             f"{number(result['start'].mean, 1)}) ends at {_gaussian_text(rev)} with KL(q‖p) = "
@@ -401,8 +419,8 @@ class MeanFieldExplorer(Explorer):
         rev, fwd = result["reverse"], result["forward"]
         return (
             f"p is a Gaussian with means (1, 2), unit variances and correlation ρ = "
-            f"{result['rho']:.2f}. The reverse mean-field fit has means (1, 2) and variances "
-            f"{rev.variances[0]:.3f} (= 1 − ρ²), KL(q‖p) = {_kl(result['reverse_kl'])} nats; the "
-            f"forward fit has variances {fwd.variances[0]:.3f} (the marginals), KL(p‖q) = "
-            f"{_kl(result['forward_kl'])} nats."
+            f"{result['rho']:.2f}: the reverse mean-field fit has means (1, 2) and variances "
+            f"{number(rev.variances[0])} (= 1 − ρ²), KL(q‖p) = {_kl(result['reverse_kl'])} "
+            f"nats; the forward fit has variances {number(fwd.variances[0])} (the marginals), "
+            f"KL(p‖q) = {_kl(result['forward_kl'])} nats."
         )

@@ -10,6 +10,7 @@ from matplotlib.lines import Line2D
 
 from coursekit import plotting
 from coursekit.explorers.base import Explorer
+from coursekit.plotting import number
 from coursekit.vi import LogisticRegression2D, fit_gaussian_vi
 
 VI_STEPS = 200
@@ -102,20 +103,20 @@ class VIStepsExplorer(Explorer):
         post.set_xlabel("intercept w₀")
         post.set_ylabel("slope w₁")
         post.set_title("posterior p(w | D) (blue) and q (ellipses: 1 and 2 sd)", fontsize=9.5)
-        post.legend(
-            [
-                Line2D([], [], color=plotting.P_COLOR, lw=0.8),
-                *(Line2D([], [], color=c, lw=2) for c in FAMILY_COLORS.values()),
-                Line2D([], [], color=plotting.GREY, lw=1),
-            ],
-            [
-                "posterior (grid)",
-                *(f"q, {label}" for label in FAMILIES.values()),
-                "path of q's mean",
-            ],
-            loc="lower left",
-            fontsize=8,
-            handlelength=1.4,
+        # Only the chosen family's q is drawn, so the legend (redrawn with it) names that one.
+        self.q_handle = Line2D([], [], color=plotting.Q_COLOR, lw=2)
+        self.post_legend = self.animated(
+            post.legend(
+                [
+                    Line2D([], [], color=plotting.P_COLOR, lw=0.8),
+                    self.q_handle,
+                    Line2D([], [], color=plotting.GREY, lw=1),
+                ],
+                ["posterior (grid)", f"q, {FAMILIES['full']}", "path of q's mean"],
+                loc="lower left",
+                fontsize=8,
+                handlelength=1.4,
+            )
         )
 
         log_z = grid.log_evidence
@@ -167,12 +168,16 @@ class VIStepsExplorer(Explorer):
             line.set_color(color)
         self.q_mean.set_data([mean[0]], [mean[1]])
         self.q_mean.set_color(color)
+        self.post_legend.legend_handles[1].set_color(color)
+        self.post_legend.get_texts()[1].set_text(f"q, {FAMILIES[family]}")
         self.path.set_data(result["path"][:, 0], result["path"][:, 1])
         sd = np.sqrt(np.diag(cov))
         rho = cov[0, 1] / (sd[0] * sd[1])
+        corr = number(rho, 2)
+        if corr[0] != "-" and corr != "0.00":
+            corr = "+" + corr
         self.q_text.set_text(
-            f"step {step}, {FAMILIES[family]}\nq: mean ({mean[0]:.2f}, {mean[1]:.2f})\n"
-            f"sd ({sd[0]:.2f}, {sd[1]:.2f}), corr {rho:+.2f}"
+            f"step {step}, {FAMILIES[family]}\nq: mean {_pair(mean)}\nsd {_pair(sd)}, corr {corr}"
         )
         steps = self.steps[: step + 1]
         self.elbo_line.set_data(steps, result["trace"])
@@ -185,10 +190,10 @@ class VIStepsExplorer(Explorer):
         self.gap_bar.set_data([step, step], [max(elbo, bottom), log_z])
         self.gap_text.set_text(
             f"gap at step {step} (vertical bar)\n= log p(D) − ELBO = KL(q‖posterior)\n"
-            f"= {result['gap']:.3f} nats"
+            f"= {number(result['gap'])} nats"
         )
         self.off_text.set_text(
-            f"ELBO at this step: {elbo:.2f} (below the axis)" if elbo < bottom else ""
+            f"ELBO at this step: {number(elbo, 2)} (below the axis)" if elbo < bottom else ""
         )
 
     def describe(self, result: dict) -> str:
@@ -197,10 +202,13 @@ class VIStepsExplorer(Explorer):
         post_sd = np.sqrt(np.diag(result["posterior_cov"]))
         return (
             f"Step {result['step']} of Gaussian VI ({FAMILIES[result['family']]}) on the "
-            f"logistic-regression posterior: q has mean ({mean[0]:.2f}, {mean[1]:.2f}) and sds "
-            f"({sd[0]:.2f}, {sd[1]:.2f}) against the posterior's mean "
-            f"({result['posterior_mean'][0]:.2f}, {result['posterior_mean'][1]:.2f}) and sds "
-            f"({post_sd[0]:.2f}, {post_sd[1]:.2f}). ELBO = {result['elbo']:.3f} nats, "
-            f"log p(D) = {result['log_evidence']:.3f} nats, so the gap KL(q‖posterior) = "
-            f"{result['gap']:.3f} nats."
+            f"logistic-regression posterior: q has mean {_pair(mean)} and sds {_pair(sd)} "
+            f"against the posterior's mean {_pair(result['posterior_mean'])} and sds "
+            f"{_pair(post_sd)}; ELBO = {number(result['elbo'])} nats and "
+            f"log p(D) = {number(result['log_evidence'])} nats, so the gap "
+            f"KL(q‖posterior) = {number(result['gap'])} nats."
         )
+
+
+def _pair(values) -> str:
+    return f"({number(values[0], 2)}, {number(values[1], 2)})"

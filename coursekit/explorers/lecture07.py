@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from functools import cache
 
 import numpy as np
@@ -24,13 +25,21 @@ CENTRAL_COLOR = plotting.PALETTE["purple"]
 @cache
 def _alpha_fits(alpha: float) -> tuple[Gaussian | None, Gaussian, float | None, float]:
     """The two local optima of D_α(p‖q): from the right-hand mode (None once it has merged
-    into the central fit) and the central one; with their divergences."""
-    mode = fit_alpha(ALPHA_TARGET, alpha, Gaussian(ALPHA_D, 1.0))
-    central = fit_alpha(ALPHA_TARGET, alpha, fit_forward_kl(ALPHA_TARGET))
-    d_central = alpha_divergence(ALPHA_TARGET, central, alpha)
-    if abs(mode.mean) < 1e-3:
+    into the central fit) and the central one; with their divergences.
+
+    A figure prints no warnings: the descent may try widths whose densities overflow on its
+    way (the results are finite, and checked by the tests), so numpy's floating-point
+    warnings are silenced here, and here only.
+    """
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mode = fit_alpha(ALPHA_TARGET, alpha, Gaussian(ALPHA_D, 1.0))
+        central = fit_alpha(ALPHA_TARGET, alpha, fit_forward_kl(ALPHA_TARGET))
+        d_central = alpha_divergence(ALPHA_TARGET, central, alpha)
+        d_mode = None if abs(mode.mean) < 1e-3 else alpha_divergence(ALPHA_TARGET, mode, alpha)
+    if d_mode is None:
         return None, central, None, d_central
-    return mode, central, alpha_divergence(ALPHA_TARGET, mode, alpha), d_central
+    return mode, central, d_mode, d_central
 
 
 @cache
@@ -56,9 +65,11 @@ class AlphaFitExplorer(Explorer):
     α = ½ it is four times the squared Hellinger distance. For small α the best q sits on one
     mode (σ ≈ 1.02; the fit on the left mode is its mirror image); a second, central optimum
     exists for every α and becomes the better one at α ≈ 0.115; the mode optimum disappears at
-    α ≈ 0.465. The right panel follows σ of both optima (solid where that optimum is the
-    global one). Faint lines: the reverse-KL fit on the mode and the forward-KL fit of
-    lecture 04.
+    α ≈ 0.468. Both panels colour an optimum by its branch (orange on the mode, purple
+    central); the right panel follows σ of both optima (solid where that optimum is the
+    global one). Grey lines, drawn over the fits: the reverse-KL fit on the mode and the
+    forward-KL fit of lecture 04. D_α (0 < α < 1) has no logarithm: it is a pure number,
+    printed without a unit.
     Introduced in lecture 07 (Between the two KLs).
     """
 
@@ -97,19 +108,15 @@ class AlphaFitExplorer(Explorer):
         x, zeros = self._X, np.zeros_like(self._X)
         reverse, forward = _alpha_references()
         dens.fill_between(x, ALPHA_TARGET.pdf(x), color=plotting.P_COLOR, alpha=0.15, lw=0)
-        dens.plot(x, ALPHA_TARGET.pdf(x), color=plotting.P_COLOR, label="target p")
-        dens.plot(
-            x, reverse.pdf(x), color=plotting.GREY, lw=1.0, ls=":", label="reverse-KL fit (α → 0)"
-        )
-        dens.plot(
-            x, forward.pdf(x), color=plotting.GREY, lw=1.0, ls="-.", label="forward-KL fit (α → 1)"
-        )
-        self.other_line = self.animated(
-            dens.plot(x, zeros, color=ALPHA_COLOR, lw=1.2, ls="--", label="other local optimum")[0]
-        )
-        self.q_line = self.animated(
-            dens.plot(x, zeros, color=ALPHA_COLOR, lw=2.4, label="best q for this α")[0]
-        )
+        dens.plot(x, ALPHA_TARGET.pdf(x), color=plotting.P_COLOR)
+        # Each optimum in the colour of its branch, as on the right (set in ``draw``); the
+        # grey reference fits are animated too, created after the fits so that they are drawn
+        # over them: the best fit at small α (large α) lies almost on the reverse-KL
+        # (forward-KL) fit and would hide it.
+        self.other_line = self.animated(dens.plot(x, zeros, lw=1.2, ls="--")[0])
+        self.q_line = self.animated(dens.plot(x, zeros, lw=2.4)[0])
+        for reference, style in ((reverse, ":"), (forward, "-.")):
+            self.animated(dens.plot(x, reference.pdf(x), color=plotting.GREY, lw=1.3, ls=style)[0])
         self.q_text = self.readout(
             dens, 0.98, 0.97, ha="right", fontsize=8.5, bbox=plotting.text_box()
         )
@@ -118,7 +125,28 @@ class AlphaFitExplorer(Explorer):
         dens.set_xlabel("x")
         dens.set_ylabel("density")
         dens.set_title("p = ½N(−3, 1) + ½N(3, 1) and the Gaussian minimising D_α(p‖q)", fontsize=9)
-        dens.legend(loc="upper left", fontsize=7.5, handlelength=1.8)
+        # Redrawn with the fits: its two optima take their branch's colour.
+        self.dens_legend = self.animated(
+            dens.legend(
+                [
+                    Line2D([], [], color=plotting.P_COLOR),
+                    Line2D([], [], color=plotting.GREY, lw=1.3, ls=":"),
+                    Line2D([], [], color=plotting.GREY, lw=1.3, ls="-."),
+                    Line2D([], [], color=ALPHA_COLOR, lw=2.4),
+                    Line2D([], [], color=CENTRAL_COLOR, lw=1.2, ls="--"),
+                ],
+                [
+                    "target p",
+                    "reverse-KL fit (α → 0)",
+                    "forward-KL fit (α → 1)",
+                    "best q for this α",
+                    "other local optimum",
+                ],
+                loc="upper left",
+                fontsize=7.5,
+                handlelength=1.8,
+            )
+        )
 
         branches = _alpha_branches()
         mode_std, central_std, wins = (
@@ -157,17 +185,34 @@ class AlphaFitExplorer(Explorer):
             fontsize=7.5,
         )
 
+    def narrow_layout(self, figure) -> None:
+        # On a phone the legend and the readout, in larger type, take more of the panel's
+        # height: a higher density axis keeps them above the curves (peaks at most 0.39).
+        figure.axes[0].set_ylim(0, 0.62)
+
     def draw(self, result: dict) -> None:
         q = result["q"]
+        best_color, other_color = (
+            (ALPHA_COLOR, CENTRAL_COLOR) if result["mode_seeking"] else (CENTRAL_COLOR, ALPHA_COLOR)
+        )
         self.q_line.set_ydata(result["q_density"])
+        self.q_line.set_color(best_color)
         other = result["other_density"]
         self.other_line.set_ydata(np.full_like(self._X, np.nan) if other is None else other)
+        self.other_line.set_color(other_color)
+        best_handle, other_handle = self.dens_legend.legend_handles[3:]
+        best_handle.set_color(best_color)
+        other_handle.set_color(other_color)
+        other_handle.set_visible(other is not None)
+        self.dens_legend.get_texts()[4].set_text(
+            "other local optimum" if other is not None else "no other local optimum"
+        )
         self.q_text.set_text(
-            f"α = {result['alpha']:.2f}\nq = N({number(q.mean, 2)}, {q.std:.2f}²)\n"
-            f"D_α = {result['divergence']:.3f} nats"
+            f"α = {number(result['alpha'], None)}\nq = {_gaussian(q)}\n"
+            f"D_α = {number(result['divergence'])}"  # a pure number: no unit
         )
         self.marker.set_data([result["alpha"]], [q.std])
-        self.marker.set_color(ALPHA_COLOR if result["mode_seeking"] else CENTRAL_COLOR)
+        self.marker.set_color(best_color)
         self.alpha_line.set_xdata([result["alpha"]] * 2)
 
     def describe(self, result: dict) -> str:
@@ -176,12 +221,14 @@ class AlphaFitExplorer(Explorer):
             "covers both modes (mass covering)"
         )  # fmt: skip
         text = (
-            f"For α = {result['alpha']:.2f} the Gaussian minimising D_α(p‖q) for "
-            f"p = ½N(−3, 1) + ½N(3, 1) is q = N({number(q.mean, 2)}, {q.std:.2f}²), D_α = "
-            f"{result['divergence']:.3f} nats: it {kind}."
+            f"For α = {number(result['alpha'], None)} the Gaussian minimising D_α(p‖q) for "
+            f"p = ½N(−3, 1) + ½N(3, 1) is q = {_gaussian(q)}, with D_α = "
+            f"{number(result['divergence'])} (a pure number): it {kind}"
         )
         if other is not None:
-            text += (
-                f" Another local optimum, N({number(other.mean, 2)}, {other.std:.2f}²), is worse."
-            )
-        return text
+            text += f"; another local optimum, {_gaussian(other)}, is worse"
+        return text + "."
+
+
+def _gaussian(q: Gaussian) -> str:
+    return f"N({number(q.mean, 2)}, {number(q.std, 2)}²)"
