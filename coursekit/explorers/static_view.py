@@ -9,10 +9,12 @@ Every frame is drawn twice: as the explorer lays it out (``figsize``, panels sid
 for narrow screens (:func:`narrow_twin`: panels one above the other, ``NARROW_WIDTH`` inches
 wide, no text under :func:`narrow_font`). A ``<picture>`` shows the narrow frame below
 ``NARROW_MEDIA``, so a phone shows text of at least ``MIN_TEXT_PX`` CSS pixels where the wide
-frame, shrunk to the phone's width, would show 4 to 6. Each frame carries the size of its
-smallest text in image pixels (``data-ck-font-px``): shown ``w`` CSS px wide, an image
-``n`` px wide shows that text at ``data-ck-font-px · w / n`` CSS px (the browser tests check
-it at phone width). Sliders and play buttons are at least 24 × 24 CSS px (WCAG 2.5.8).
+frame, shrunk to the phone's width, would show 4 to 6. A narrow frame holds only the pixels
+that differ from the figure's static layer (:class:`NarrowFrames`), which the page draws once
+under all of them. Each frame carries the size of its smallest text in image pixels
+(``data-ck-font-px``): shown ``w`` CSS px wide, an image ``n`` px wide shows that text at
+``data-ck-font-px · w / n`` CSS px (the browser tests check it at phone width). Sliders and
+play buttons are at least 24 × 24 CSS px (WCAG 2.5.8).
 
 Introduced in lecture 01 (Surprise and entropy).
 """
@@ -26,6 +28,7 @@ import io
 import itertools
 import json
 import os
+import weakref
 
 import numpy as np
 from matplotlib.gridspec import GridSpec
@@ -169,7 +172,8 @@ class NarrowFrames:
         self.stacks = readout_stacks(self.figure)
         self.texts = figure_texts(self.figure)
         self.twin.render(dpi)
-        self.figure.canvas.draw()  # the static layer: matplotlib leaves animated artists out
+        with plotting.style():
+            self.figure.canvas.draw()  # the static layer: matplotlib leaves animated artists out
         self.base = np.array(self.figure.canvas.buffer_rgba())
         self.smallest = np.inf
 
@@ -242,19 +246,20 @@ def narrow_twin(explorer, dpi: int = BOOK_DPI):
     figure = twin.figure
     twin.render(dpi)  # text is measured at the resolution of the frames
     renderer = figure.canvas.get_renderer()
-    wrapped = fit_texts(figure, titles=True)
     in_layout = {text: text.get_in_layout() for ax in figure.axes for text in ax.texts}
-    spilling = [t for t, flag in in_layout.items() if not flag and _spills(t, renderer)]
-    if wrapped or spilling:
+    for _ in range(3):  # the layout moves the panels, which may change what has to break
+        wrapped = fit_texts(figure, titles=True)
+        spilling = [t for t in in_layout if not t.get_in_layout() and _spills(t, renderer)]
+        if not (wrapped or spilling):
+            break
         for text in spilling:
             text.set_in_layout(True)
         figure.set_layout_engine("constrained")
         twin.render(dpi, full=True)
         figure.set_layout_engine("none")
-        if fit_texts(figure, titles=True):
-            twin.render(dpi, full=True)
-        for text, flag in in_layout.items():
-            text.set_in_layout(flag)
+        renderer = figure.canvas.get_renderer()
+    for text, flag in in_layout.items():
+        text.set_in_layout(flag)
     return twin
 
 
@@ -353,12 +358,24 @@ def fit_texts(figure, stacks=(), titles: bool = False, changing: bool = False) -
 _WIDTHS: dict[tuple, float] = {}  # pixel widths of words, by word, font and resolution
 
 
+_WRAPPED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # text: (broken, original)
+
+
 def _wrap(text, room: float, renderer) -> bool:
     """Break each line of ``text`` at spaces into lines at most ``room`` pixels wide (a word
-    wider than that keeps a line of its own); return whether it was broken."""
-    original = text.get_text()
-    if text.get_window_extent(renderer).width <= room:
-        return False
+    wider than that keeps a line of its own); return whether the text changed. A text this
+    function broke before is broken again from its original lines."""
+    entry = text.get_text()
+    broken, original = _WRAPPED.get(text, (None, None))
+    if entry != broken:
+        original = entry
+    text.set_text(original)
+    if text.get_window_extent(renderer).width > room:
+        _WRAPPED[text] = (_break(text, original, room, renderer), original)
+    return text.get_text() != entry
+
+
+def _break(text, original: str, room: float, renderer) -> str:
     if "$" not in original:  # plain text: add up the widths of the words
         font = text.get_fontproperties()
 
@@ -384,8 +401,7 @@ def _wrap(text, room: float, renderer) -> bool:
             lines.append(line.rstrip())
         text.set_text("\n".join(lines))
         if text.get_window_extent(renderer).width <= room + 1:
-            return True
-        text.set_text(original)
+            return text.get_text()
     lines = []  # mathematics, or the sum was off: measure every candidate line
     for paragraph in original.split("\n"):
         words = paragraph.split(" ")
@@ -399,7 +415,7 @@ def _wrap(text, room: float, renderer) -> bool:
                 line = f"{line} {word}"
         lines.append(line.rstrip())
     text.set_text("\n".join(lines))
-    return text.get_text() != original
+    return text.get_text()
 
 
 def _nearest(values: list, target) -> int:

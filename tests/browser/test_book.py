@@ -244,3 +244,85 @@ def test_a_printed_lecture_stays_inside_the_page(browser, server):
         context.close()
     assert past == [], f"{len(past)} elements wider than the printed page:\n" + "\n".join(past[:20])
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 3
+
+
+# -- the explorers on a phone (issue 12, item 3) ----------------------------------------------
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
+MIN_TEXT_PX = 11  # the smallest text of a frame, in CSS px, as shown
+MIN_TARGET_PX = 24  # WCAG 2.5.8: the smallest touch target
+SHOWN_FRAME = """
+(root) => {
+    const img = root.querySelector("img.ck-frame:not([hidden])");
+    if (!img || !img.complete || !img.naturalWidth) return null;
+    // The size of the smallest text in image px is stored with the frame's source: the
+    // narrow <source> a phone picks, or the <img> itself.
+    let carrier = img;
+    if (img.currentSrc !== img.src) {
+        carrier = Array.from(img.parentElement.querySelectorAll("source"))
+            .find((source) => source.srcset === img.currentSrc);
+    }
+    const box = img.getBoundingClientRect();
+    return {
+        src: img.currentSrc,
+        narrow: img.currentSrc !== img.src,
+        textPx: Number(carrier.dataset.ckFontPx) * box.width / img.naturalWidth,
+        left: box.left, right: box.right, width: box.width,
+        under: getComputedStyle(img).backgroundImage,
+    };
+}
+"""
+
+
+def shown_frame(explorer):
+    explorer.page.wait_for_function(
+        """(root) => { const i = root.querySelector("img.ck-frame:not([hidden])");
+                       return i && i.complete && i.naturalWidth > 0; }""",
+        arg=explorer.element_handle(),
+    )
+    return explorer.evaluate(SHOWN_FRAME)
+
+
+@pytest.mark.parametrize("path", LECTURES)
+def test_explorers_read_and_work_on_a_phone(browser, server, path):
+    """At 390 × 844 CSS px (device scale 3), each explorer shows its frame for narrow screens:
+    text of 11 CSS px or more, inside the screen, over its static layer; every slider and
+    play button is a 24 × 24 px touch target or larger; the sliders still change the frame."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    try:
+        open_typeset(page, server, path)
+        width = page.evaluate("() => document.documentElement.clientWidth")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        explorers = page.locator(".coursekit-static-explorer")
+        assert explorers.count() >= 1
+        for k in range(explorers.count()):
+            explorer = explorers.nth(k)
+            explorer.scroll_into_view_if_needed()
+            frame = shown_frame(explorer)
+            assert frame["narrow"], f"explorer {k}: a phone gets the frames for narrow screens"
+            assert frame["under"].startswith('url("data:image/png'), f"explorer {k}"
+            assert frame["textPx"] >= MIN_TEXT_PX, f"explorer {k}: text {frame['textPx']:.1f} px"
+            assert 0 <= frame["left"] and frame["right"] <= width, f"explorer {k}: {frame}"
+            controls = explorer.locator("input[type=range], button[data-ck-play]")
+            for c in range(controls.count()):
+                box = controls.nth(c).bounding_box()
+                assert box["width"] >= MIN_TARGET_PX and box["height"] >= MIN_TARGET_PX, (
+                    f"explorer {k}, control {c}: {box['width']:.0f} × {box['height']:.0f} px"
+                )
+                assert 0 <= box["x"] and box["x"] + box["width"] <= width
+            for s in range(explorer.locator("input[type=range]").count()):
+                slider = explorer.locator("input[type=range]").nth(s)
+                before = shown_frame(explorer)
+                slider.fill("0" if slider.input_value() != "0" else slider.get_attribute("max"))
+                after = shown_frame(explorer)
+                assert after["narrow"], f"explorer {k}, slider {s}"
+                assert after["src"] != before["src"], f"explorer {k}, slider {s}"
+                assert after["textPx"] >= MIN_TEXT_PX
+    finally:
+        context.close()
