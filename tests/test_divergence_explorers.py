@@ -247,3 +247,59 @@ def test_estimator_explorer_never_prints_minus_zero_percent(estimator_explorer):
             shown = [t.get_text() for t in estimator_explorer.stat_text.values()]
             for text in [*shown, estimator_explorer.describe(r)]:
                 assert "-0%" not in text and "-0.0%" not in text, (mu, n, text)
+
+
+# --- after the cold read: what the labels say --------------------------------------------------
+
+
+def test_cross_entropy_legend_explains_every_area_and_line(cross_entropy):
+    blocks = cross_entropy.figure.axes[1]
+    entries = [t.get_text() for t in blocks.get_legend().get_texts()]
+    assert "paid either way" in entries  # the light-blue base of each block
+    assert "mean H(P)" in entries and "mean H(P,Q)" in entries  # the two dashed lines
+    described = cross_entropy.describe(cross_entropy.update(truth="Bob", t=1.0))
+    assert "KL(P‖Q) = 0.625 bits" in described and "KL(Q‖P) = 0.500 bits" in described
+
+
+def test_kl_integrand_at_q_equal_p_prints_no_negative_zero():
+    explorer = KLIntegrandExplorer(target="N(0,1)", mu=0.0, sigma=1.0)
+    readout = explorer.kl_text.get_text()
+    assert readout.startswith("KL(P‖Q) = 0.000 − 0.000 = 0.000 nats")
+    described = explorer.describe(explorer.result)
+    assert "-0.0" not in readout + described
+    assert "0.000 above zero and 0.000 below it" in described
+
+
+def test_kl_integrand_gives_the_negative_area_as_its_size():
+    explorer = KLIntegrandExplorer()  # N(0,1) against N(1, 2²): areas 0.546 and −0.103
+    assert "KL(P‖Q) = 0.546 − 0.103 = 0.443 nats" in explorer.kl_text.get_text()
+    assert "0.546 above zero and 0.103 below it" in explorer.describe(explorer.result)
+
+
+def test_estimator_shares_that_round_to_zero_say_so(estimator_explorer):
+    assert lecture03._share(0.0) == "0%" and lecture03._share(0.005) == "< 1%"
+    assert lecture03._share(0.3) == "30%" and lecture03._share(0.996) == "> 99%"
+    r = estimator_explorer.update(mu=2.0, n=100)
+    above = {name: texts[0].get_text() for name, texts in estimator_explorer.overflow.items()}
+    for name in ("k2", "k3"):
+        share = r["stats"][name]["above"]
+        assert 0 < share < 0.005 and above[name] == "▲ < 1%"
+    assert "▲ 0%" not in above.values()
+
+
+def test_estimator_k2_line_shows_where_it_lies_on_k3(estimator_explorer):
+    r = estimator_explorer.update(mu=0.1, n=100)
+    # at small μ the two exact error curves coincide (within a few per cent)
+    k2, k3 = r["stats"]["k2"]["rms_curve"], r["stats"]["k3"]["rms_curve"]
+    np.testing.assert_allclose(k2, k3, rtol=0.05)
+    curve = estimator_explorer.curves["k2"]
+    assert curve.get_linestyle() == "--"
+    # drawn after k3 (the blitted layer is drawn in the order of _dynamic)
+    order = estimator_explorer._dynamic
+    assert order.index(curve) > order.index(estimator_explorer.curves["k3"])
+    assert order.index(estimator_explorer.points["k2"]) > order.index(
+        estimator_explorer.points["k3"]
+    )
+    legend = estimator_explorer.figure.axes[1].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == list(ESTIMATORS)
+    assert legend.legend_handles[1].get_linestyle() == "--"

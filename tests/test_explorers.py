@@ -1,6 +1,7 @@
 """Every explorer builds headless, updates for random control values, and has working views."""
 
 import base64
+import itertools
 import re
 
 import numpy as np
@@ -8,6 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
+from matplotlib.text import Text
+from test_figure_layout import corners
 
 from coursekit import explorers
 from coursekit.explorers.base import MAX_FRAMES, Explorer
@@ -203,3 +206,94 @@ def test_gaussian_entropy_explorer_crosses_zero_where_the_notes_say():
     explorer = explorers.GaussianEntropyExplorer()
     assert explorer.update(sigma=1.0)["entropy"] == pytest.approx(1.418939, abs=1e-6)
     assert explorer.update(sigma=0.2)["entropy"] < 0 < explorer.update(sigma=0.25)["entropy"]
+
+
+# -- what every explorer says: one sentence, no "-0.000" -----------------------------------------
+
+#: A number that rounds to zero printed with a minus sign: -0, -0.0, −0.000 (not -0.05).
+MINUS_ZERO = re.compile(r"[-−]0(?:\.0+)?(?!\.?\d)")
+
+
+def said_states(cls) -> list[dict]:
+    """The default, the corners of the range and every frame of the book, by control values."""
+    explorer = _built(cls.name)
+    grids = explorer.frame_values()
+    combos = itertools.product(*grids.values())
+    frames = [dict(zip(grids, values, strict=True)) for values in combos]
+    default = {k: s["value"] for k, s in cls.params.items()}
+    return [default, *corners(cls.params), *frames]
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_describe_is_one_sentence_and_no_text_shows_minus_zero(name):
+    explorer = _built(name)
+    for values in said_states(EXPLORERS[name]):
+        result = explorer.update(**values)
+        text = explorer.describe(result)
+        assert text.endswith(".") and not re.search(r"[.!?]\s", text[:-1]), (values, text)
+        assert not MINUS_ZERO.search(text), (values, text)
+        assert "\n" not in text and "nan" not in text.lower(), (values, text)
+        shown = [t.get_text() for t in explorer.figure.findobj(Text) if t.get_visible()]
+        assert not [t for t in shown if MINUS_ZERO.search(t)], values
+
+
+def test_minus_zero_pattern():
+    assert all(MINUS_ZERO.search(t) for t in ("-0.000 nats", "is −0.00.", "(-0, 1)", "-0.0%"))
+    assert not any(MINUS_ZERO.search(t) for t in ("-0.05", "−0.50", "10-0.5", "0.000", "-1.0"))
+
+
+# -- lecture 01 after the cold read ---------------------------------------------------------------
+
+
+def test_coin_and_entropy_markers_are_drawn_whole_on_the_edges():
+    coin = explorers.CoinExplorer(p=1.0)
+    assert not coin.marker.get_clip_on()
+    assert coin.marker.get_xdata()[0] == 1.0
+    gaussian = explorers.GaussianEntropyExplorer(sigma=3.0)
+    assert not gaussian.marker.get_clip_on()
+
+
+@pytest.mark.parametrize("n", [2, 4, 8])
+def test_categorical_explorer_shows_only_its_n_outcomes(n):
+    explorer = explorers.CategoricalExplorer(n=n, s=0.5)
+    axes = explorer.figure.axes[0]
+    assert not axes.get_xticks().size  # the outcomes are numbered by the explorer, not the axis
+    shown = [t.get_text() for t in explorer.outcomes if t.get_visible() and t.get_text()]
+    assert shown == [str(i) for i in range(1, n + 1)]
+    bars = [bar for bar in explorer.bars if bar.get_visible()]
+    assert len(bars) == n and all(bar.get_height() > 0 for bar in bars)
+    low, high = axes.get_xlim()
+    centres = [bar.get_x() + bar.get_width() / 2 for bar in bars]
+    # spread over the whole axis, each number under its bar
+    assert centres[0] - low == pytest.approx(high - centres[-1])
+    assert centres == pytest.approx([t.get_position()[0] for t in explorer.outcomes[:n]])
+    np.testing.assert_array_equal(explorer.render(), explorer.render(full=True))
+
+
+def test_categorical_describe_gives_probabilities_to_three_decimals():
+    uniform = explorers.CategoricalExplorer(n=8, s=0.0)
+    assert "0.125, 0.125" in uniform.describe(uniform.result) and "0.12," not in uniform.describe(
+        uniform.result
+    )
+    steep = explorers.CategoricalExplorer(n=8, s=3.0)
+    assert "0.950, 0.047, 0.002, < 0.001" in steep.describe(steep.result)
+
+
+@pytest.mark.parametrize(("sigma", "peak"), [(0.05, "7.98"), (0.1, "3.99"), (1.0, "0.40")])
+def test_gaussian_entropy_explorer_prints_the_peak_and_marks_the_cut(sigma, peak):
+    explorer = explorers.GaussianEntropyExplorer(sigma=sigma)
+    top = explorer.figure.axes[0].get_ylim()[1]
+    cut = 1 / (sigma * np.sqrt(2 * np.pi)) > top
+    assert f"= {peak}" in explorer.peak_text.get_text()
+    assert ("above the top" in explorer.peak_text.get_text()) == cut
+    assert len(explorer.cut.get_xdata()) == int(cut)
+    assert f"peak density {peak}" in explorer.describe(explorer.result)
+
+
+def test_gaussian_entropy_peak_readout_stays_clear_of_every_density():
+    # The readout stands left of x = −1, where p(x) ≤ 1/(|x|√(2πe)) < 0.25 for every σ.
+    explorer = explorers.GaussianEntropyExplorer()
+    axes = explorer.figure.axes[0]
+    renderer = explorer.figure.canvas.get_renderer()
+    box = explorer.peak_text.get_window_extent(renderer).transformed(axes.transData.inverted())
+    assert box.x1 < -1 and box.y0 > 0.25

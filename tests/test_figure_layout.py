@@ -20,7 +20,7 @@ from matplotlib.text import Annotation, Text
 from coursekit import explorers
 from coursekit.explorers.base import BOOK_DPI, LIVE_DPI
 
-MAX_CORNERS = 16
+MAX_CORNERS = 25  # every combination of the estimators explorer's 5 × 5 choices
 SHRINK = 1.0  # px: boxes that only touch do not collide
 
 
@@ -82,32 +82,47 @@ def hidden_tick_labels(figure) -> set[int]:
     return hidden
 
 
+#: Largest gap (display px) between the points taken along a drawn line: a text at least this
+#: tall cannot slip between two of them (a vertical line's 8 points left 25 px gaps).
+STEP_PX = 2.0
+
+
+def along(xy: np.ndarray) -> np.ndarray:
+    """The display points ``xy`` (n × 2) and points along the straight segments between
+    them, at most STEP_PX apart (a segment passes through that space too); a vertex that is
+    not finite breaks the line, as it does on screen."""
+    finite = np.isfinite(xy).all(axis=1)
+    joined = finite[:-1] & finite[1:]
+    start, end = xy[:-1][joined], xy[1:][joined]
+    counts = np.ceil(np.hypot(*(end - start).T) / STEP_PX).astype(int) + 1
+    first = np.repeat(np.cumsum(counts) - counts, counts)
+    t = (np.arange(counts.sum()) - first) / np.repeat(np.maximum(counts - 1, 1), counts)
+    segment = np.repeat(np.arange(len(start)), counts)
+    return np.concatenate([xy[finite], start[segment] + t[:, None] * (end - start)[segment]])
+
+
 def data_points(axes) -> np.ndarray:
-    """Display coordinates of the drawn data of one axes: line vertices and segments of line
-    collections (densified), markers and bar tops."""
+    """Display coordinates of the drawn data of one axes: lines (vertices, and the segments
+    between them when the line style draws them), segments of line collections, markers
+    and bar tops."""
     points = []
     for line in axes.get_lines():
-        if not line.get_visible() or line.get_linestyle() in ("None", "none", ""):
-            xy = line.get_xydata()
-        else:
-            xy = line.get_xydata()
-            if len(xy) > 1:  # a straight segment between vertices also passes through space
-                t = np.linspace(0, 1, 8)[:, None, None]
-                xy = (xy[:-1] * (1 - t) + xy[1:] * t).reshape(-1, 2)
-        if line.get_visible() and len(xy):
-            points.append(line.get_transform().transform(xy))
+        if not line.get_visible() or not len(line.get_xydata()):
+            continue
+        xy = line.get_transform().transform(line.get_xydata())
+        if line.get_linestyle() not in ("None", "none", ""):
+            xy = along(xy)
+        points.append(xy)
     for collection in axes.collections:
         if isinstance(collection, PathCollection) and collection.get_visible():
             offsets = collection.get_offsets()
             if len(offsets):
                 points.append(collection.get_offset_transform().transform(offsets))
         if isinstance(collection, LineCollection) and collection.get_visible():
-            # hlines, vlines and the like: each segment densified as a line is
+            # hlines, vlines and the like: each segment as a line
             for segment in collection.get_segments():
                 if len(segment) > 1:
-                    t = np.linspace(0, 1, 8)[:, None, None]
-                    xy = (segment[:-1] * (1 - t) + segment[1:] * t).reshape(-1, 2)
-                    points.append(collection.get_transform().transform(xy))
+                    points.append(along(collection.get_transform().transform(segment)))
     for patch in axes.patches:
         if isinstance(patch, Rectangle) and patch.get_visible() and patch.get_height():
             x0, y0, x1, y1 = patch.get_window_extent().extents

@@ -207,3 +207,16 @@ def test_mle_figure_and_description(mle):
     assert mle.nll_line.get_color() != plotting.REVERSE_COLOR
     assert mle.mle_dot.get_color() == mle.nll_line.get_color()
     assert f"MLE μ̂ = x̄ = {r['mu_hat']:.3f}" in mle.fit_text.get_text()
+
+
+def test_kl_profiles_start_at_zero_with_their_legend_above_the_panel(forward_reverse):
+    forward_reverse.update(d=0.0, w=0.5, init="right")  # both fits are p: KL 0 on the axis
+    forward_reverse.render(full=True)
+    profile = forward_reverse.figure.axes[1]
+    assert profile.get_ylim()[0] == 0  # a KL is never negative
+    for dot in (forward_reverse.forward_dot, forward_reverse.reverse_dot):
+        assert dot.get_ydata()[0] == pytest.approx(0, abs=1e-9) and not dot.get_clip_on()
+    renderer = forward_reverse.figure.canvas.get_renderer()
+    legend = profile.get_legend().get_window_extent(renderer)
+    frame, title = profile.bbox, profile.title.get_window_extent(renderer)
+    assert frame.y1 <= legend.y0 and legend.y1 <= title.y0  # between the panel and its title

@@ -9,6 +9,7 @@ import pytest
 
 from coursekit import explorers
 from coursekit.divergences import alpha_divergence, fit_alpha, hellinger_squared
+from coursekit.explorers import lecture07
 from coursekit.explorers.lecture06 import VIStepsExplorer
 from coursekit.explorers.lecture07 import AlphaFitExplorer
 from coursekit.gaussians import Gaussian, Mixture
@@ -92,3 +93,62 @@ def test_alpha_fit_numbers_come_from_the_maths_layer(alpha_fit):
 
 def test_alpha_fit_book_frames(alpha_fit):
     assert len(alpha_fit.frame_values()["alpha"]) == 15
+
+
+# --- after the cold read: legends and colours that match what is drawn -------------------------
+
+
+@pytest.mark.parametrize("family", ["full", "mean_field"])
+def test_vi_steps_legend_names_only_the_q_drawn(vi_steps, family):
+    vi_steps.update(family=family)
+    legend = vi_steps.figure.axes[0].get_legend()
+    entries = [t.get_text() for t in legend.get_texts()]
+    label = {"full": "full covariance", "mean_field": "mean field"}[family]
+    assert [e for e in entries if e.startswith("q,")] == [f"q, {label}"]
+    assert legend.legend_handles[1].get_color() == vi_steps.ellipses[0].get_color()
+    np.testing.assert_array_equal(vi_steps.render(), vi_steps.render(full=True))
+
+
+@pytest.mark.parametrize(("alpha", "on_mode"), [(0.05, True), (0.3, False), (0.99, False)])
+def test_alpha_fit_colours_each_optimum_by_its_branch_on_both_panels(alpha_fit, alpha, on_mode):
+    r = alpha_fit.update(alpha=alpha)
+    mode_color, central_color = lecture07.ALPHA_COLOR, lecture07.CENTRAL_COLOR
+    best, other = (mode_color, central_color) if on_mode else (central_color, mode_color)
+    assert r["mode_seeking"] == on_mode
+    assert alpha_fit.q_line.get_color() == best == alpha_fit.marker.get_color()
+    assert alpha_fit.other_line.get_color() == other
+    handles = alpha_fit.dens_legend.legend_handles
+    assert handles[3].get_color() == best and handles[4].get_color() == other
+    assert handles[4].get_visible() == (r["other"] is not None)
+    np.testing.assert_array_equal(alpha_fit.render(), alpha_fit.render(full=True))
+
+
+def test_alpha_fit_draws_the_reference_fits_over_the_best_fit(alpha_fit):
+    r = alpha_fit.update(alpha=0.01)
+    reverse, forward = lecture07._alpha_references()
+    # the best fit lies almost on the reverse-KL fit: drawn after it, the dotted line shows
+    np.testing.assert_allclose(r["q_density"], reverse.pdf(alpha_fit._X), atol=0.01)
+    order = alpha_fit._dynamic
+    density_lines = {
+        a.get_linestyle(): a for a in alpha_fit.figure.axes[0].get_lines() if a in order
+    }
+    for style, reference in ((":", reverse), ("-.", forward)):
+        line = density_lines[style]
+        np.testing.assert_allclose(line.get_ydata(), reference.pdf(alpha_fit._X))
+        assert order.index(line) > order.index(alpha_fit.q_line)
+        assert order.index(line) > order.index(alpha_fit.other_line)
+
+
+def test_alpha_fit_prints_d_alpha_without_a_unit(alpha_fit):
+    r = alpha_fit.update(alpha=0.3)
+    assert "nats" not in alpha_fit.q_text.get_text()
+    assert "nats" not in alpha_fit.describe(r) and "pure number" in alpha_fit.describe(r)
+    assert "0.468" in " ".join(type(alpha_fit).__doc__.split())
+    assert "0.465" not in type(alpha_fit).__doc__
+
+
+def test_alpha_fit_prints_no_warning_where_the_mode_branch_ends(alpha_fit, recwarn):
+    lecture07._alpha_fits.cache_clear()
+    for alpha in (0.46, 0.468, 0.47):
+        alpha_fit.update(alpha=alpha)
+    assert not recwarn.list, [str(w.message) for w in recwarn.list]

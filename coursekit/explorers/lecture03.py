@@ -382,7 +382,10 @@ class EstimatorSpreadExplorer(Explorer):
                     zorder=2.3 if on_top else 2.1,
                 )[0]
             )
-        self.current = self.animated(errors.axvline(100, color=plotting.GREY, lw=1, ls=":"))
+        # The chosen n, up to the band of the legend (the top eighth of the panel).
+        self.current = self.animated(
+            errors.axvline(100, ymax=0.86, color=plotting.GREY, lw=1, ls=":")
+        )
         errors.set_xscale("log")
         errors.set_yscale("log")
         errors.set_xlim(_N_CURVE[0], _N_CURVE[-1])
