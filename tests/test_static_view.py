@@ -136,7 +136,7 @@ def test_every_frame_has_a_narrow_twin_shown_on_narrow_screens(coin_page):
     narrow, wide = [], []
     for picture in pictures:
         source = re.search(
-            r'<source media="([^"]+)" srcset="(data:image/png;base64,[^"]+)" '
+            r'<source type="image/webp" media="([^"]+)" srcset="(data:image/webp;base64,[^"]+)" '
             r'data-ck-font-px="([0-9.]+)">',
             picture,
         )
@@ -175,7 +175,7 @@ def test_the_static_layer_under_the_narrow_frames_completes_them(coin_page):
     base = _png(rule.group(2)).convert("RGBA")
     twin = narrow_twin(explorer, DPI)
     stacks = readout_stacks(twin.figure)
-    sources = re.findall(r'<source media="[^"]+" srcset="(data:image/png;base64,[^"]+)"', page)
+    sources = re.findall(r'<source [^>]*srcset="(data:image/webp;base64,[^"]+)"', page)
     for p, uri in zip(explorer.frame_values()["p"], sources, strict=True):
         overlay = _png(uri).convert("RGBA")
         alpha = np.asarray(overlay)[..., 3]
