@@ -19,6 +19,7 @@ from matplotlib.text import Annotation, Text
 
 from coursekit import explorers
 from coursekit.explorers.base import BOOK_DPI, LIVE_DPI
+from coursekit.explorers.static_view import NarrowFrames
 
 MAX_CORNERS = 25  # every combination of the estimators explorer's 5 × 5 choices
 SHRINK = 1.0  # px: boxes that only touch do not collide
@@ -197,4 +198,29 @@ def test_no_text_collides_at_the_corners_of_the_parameter_range(name):
         for dpi in (LIVE_DPI, BOOK_DPI):
             explorer.render(dpi, full=True)
             problems += [f"{values} at {dpi} dpi: {p}" for p in collisions(explorer.figure)]
+    assert not problems, f"{name}:\n" + "\n".join(problems[:30])
+
+
+#: Explorers whose frames for phones still collide (tests/test_static_view.py lists the same).
+NARROW_PENDING = {"kl_estimators", "forward_reverse", "mean_field"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="narrow layout pending"))
+        if n in NARROW_PENDING
+        else n
+        for n in EXPLORERS
+    ],
+)
+def test_no_text_collides_in_the_phone_frames_at_the_book_resolution(name):
+    """The book's frames for phones (static_view.NarrowFrames) at BOOK_DPI, the resolution the
+    book renders them at; test_static_view checks them at LIVE_DPI."""
+    explorer = EXPLORERS[name]()
+    frames = NarrowFrames(explorer, BOOK_DPI)
+    problems = []
+    for values in corners(explorer.params):
+        frames.frame(values, explorer.compute(**{**explorer.values, **values}))
+        problems += [f"{values}: {p}" for p in collisions(frames.figure)]
     assert not problems, f"{name}:\n" + "\n".join(problems[:30])
