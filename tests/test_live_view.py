@@ -53,7 +53,8 @@ def test_a_burst_of_changes_ends_with_the_picture_of_the_last_values(name):
         controls[key].set_state({"value": values[key]})  # what the comm handler calls
     shown = {key: control.value for key, control in controls.items()}
     fresh = EXPLORERS[name](**shown)
-    np.testing.assert_array_equal(pixels(image.value), pixels(live_view.frame_bytes(fresh)))
+    shown_png = live_view.png_of(image)
+    np.testing.assert_array_equal(pixels(shown_png), pixels(live_view.frame_bytes(fresh)))
     assert readout.value == live_view.html.escape(fresh.describe(fresh.result))
     assert explorer.values == fresh.values
 
@@ -67,7 +68,7 @@ def test_the_picture_follows_every_control_not_only_the_one_that_moved():
     controls["d"].value = 2.0
     fresh = explorers.ForwardReverseExplorer(d=2.0, w=0.5)
     np.testing.assert_array_equal(
-        pixels(box.children[1].value), pixels(live_view.frame_bytes(fresh))
+        pixels(live_view.png_of(box.children[1])), pixels(live_view.frame_bytes(fresh))
     )
 
 
@@ -96,6 +97,13 @@ def test_cached_text_draws_exactly_what_matplotlib_draws(name):
         plain.update(**values)
         full = k % 3 == 0
         np.testing.assert_array_equal(cached.render(full=full), plain.render(full=full))
+
+
+def test_the_image_widget_carries_the_frame_as_a_data_url():
+    explorer = explorers.CoinExplorer()
+    image = explorer.widget().children[1]
+    assert image.format == "url" and bytes(image.value).startswith(b"data:image/png;base64,")
+    assert live_view.png_of(image) == live_view.frame_bytes(explorer)
 
 
 def test_live_frames_are_small_palette_pngs_close_to_the_rendering():
