@@ -91,7 +91,7 @@ def test_narrow_frames_stack_the_panels_and_no_text_is_small_or_cut(name):
 #: Explorers whose narrow frames still put a readout or a legend on the data at some corner
 #: of their range (the text stays legible; an explorer can mend it with ``narrow_figsize`` or
 #: ``narrow_layout``). Strict: remove one once it passes.
-PENDING = {"kl_estimators", "forward_reverse", "mean_field"}
+PENDING = {"forward_reverse", "mean_field"}
 
 
 @pytest.mark.parametrize(

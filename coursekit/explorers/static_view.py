@@ -231,6 +231,9 @@ def narrow_twin(explorer, dpi: int = BOOK_DPI):
     kind = type(explorer)
 
     class Narrow(kind):
+        def render(self, dpi: int = dpi, full: bool = False):  # laid out at the frames' dpi
+            return super().render(dpi, full)
+
         def build(self, figure) -> None:
             super().build(figure)
             rows = _stack_panels(figure)
@@ -247,8 +250,7 @@ def narrow_twin(explorer, dpi: int = BOOK_DPI):
     Narrow.__name__, Narrow.__qualname__ = kind.__name__, kind.__qualname__
     twin = Narrow(**explorer.values)  # built, laid out and drawn once, at the narrow size
     figure = twin.figure
-    twin.render(dpi)  # text is measured at the resolution of the frames
-    renderer = figure.canvas.get_renderer()
+    renderer = figure.canvas.get_renderer()  # text is measured at the frames' resolution
     in_layout = {text: text.get_in_layout() for ax in figure.axes for text in ax.texts}
     for _ in range(3):  # the layout moves the panels, which may change what has to break
         wrapped = fit_texts(figure, titles=True)
