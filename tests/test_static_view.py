@@ -1,7 +1,8 @@
 """The kernel-free view on a phone (issue 12, item 3): every frame is drawn a second time for
 narrow screens, with text that reads at 11 CSS px or more, over a static layer the page draws
 once, behind controls that are at least 24 × 24 CSS px. The same view at phone width in a
-browser is checked in tests/browser/test_book.py."""
+browser is checked in tests/browser/test_book.py; that no text of the narrow frames collides,
+in tests/test_figure_layout.py."""
 
 import io
 import itertools
@@ -12,11 +13,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
-from test_figure_layout import (  # the book's own text-collision check
-    collisions,
-    corners,
-    hidden_tick_labels,
-)
+from test_figure_layout import corners, hidden_tick_labels
 
 from coursekit import explorers
 from coursekit.explorers import static_view
@@ -86,34 +83,6 @@ def test_narrow_frames_stack_the_panels_and_no_text_is_small_or_cut(name):
             )
     # The live explorer keeps its own figure.
     assert tuple(explorer.figure.get_size_inches()) == wide_size
-
-
-#: Explorers whose narrow frames still put a readout or a legend on the data at some corner
-#: of their range (the text stays legible; an explorer can mend it with ``narrow_figsize`` or
-#: ``narrow_layout``). Strict: remove one once it passes.
-PENDING = {"forward_reverse", "mean_field"}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="narrow layout pending"))
-        if n in PENDING
-        else n
-        for n in EXPLORERS
-    ],
-)
-def test_no_text_collides_in_the_narrow_frames(name):
-    explorer = EXPLORERS[name]()
-    twin = narrow_twin(explorer)
-    stacks = readout_stacks(twin.figure)
-    problems = []
-    for values in corners(explorer.params):
-        twin.update(**values)
-        fit_texts(twin.figure, stacks, changing=True)
-        twin.render(full=True)
-        problems += [f"{values}: {p}" for p in collisions(twin.figure)]
-    assert not problems, f"{name}:\n" + "\n".join(problems[:30])
 
 
 def _png(data_uri: str) -> Image.Image:
