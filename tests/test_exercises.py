@@ -301,3 +301,33 @@ def test_two_mistakes_at_once_are_both_named():
 
     result = fresh("01", "q3").check(naive_nats)
     assert result.mistake == "nats instead of bits + missing minus sign"
+
+
+def test_an_answer_is_judged_by_the_figures_asked_for():
+    exercise = fresh("02", "q6")  # exact 4.14875518...
+    exact = float(exercise.expected)
+    assert exercise.check(round(exact, 5)).passed  # 4.14876, its 6 figures
+    longer = exercise.check(4.1487503)  # 7 figures, but the 6th is wrong
+    assert not longer.passed
+    right = exercise.check(4.1487552)
+    assert right.passed and "4.14876" in right.message  # the exact value is echoed
+
+
+def test_halves_rounded_up_by_hand_pass():
+    exercise = fresh("02", "q7")  # exactly 2.625: 2.63 by hand at 3 figures, 2.62 by numpy
+    assert exercise.check(2.625).passed
+
+
+def test_an_answer_that_should_be_zero_is_judged_absolutely():
+    exercise = fresh("04", "q6")  # [mean, std] of the central fit; the mean is 0
+    std = float(exercise.expected[1])
+    assert exercise.check([0.0, std]).passed
+    result = exercise.check([0.001, std])
+    assert not result.passed and "off by 0.001" in result.message and "%" not in result.message
+
+
+def test_large_errors_are_written_plainly():
+    from coursekit.exercises.core import how_far
+
+    assert how_far(np.array(3.0), np.array(1.0)) == "off by 200 %"
+    assert how_far(np.array(1.0049), np.array(1.0)) == "off by 0.49 %"

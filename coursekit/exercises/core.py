@@ -41,6 +41,9 @@ from coursekit.exercises.mistakes import Mistake, Rule, close
 CORRECT, INCORRECT, NOT_ATTEMPTED = "correct", "incorrect", "not attempted"
 #: A wrong number within this many tolerances of the answer reads as a rounding difference.
 ROUNDING_BAND = 20
+#: An expected value this small is 0 up to rounding (a fitted mean of 1e-15): it has no
+#: significant figures, and an answer of 0 is right.
+ZERO = 1e-9
 #: Relative tolerance at which a mistake rule still recognises a value a student rounded.
 MISTAKE_RTOL = 2e-3
 _EMPHASIS = re.compile(r"\*([^*\s][^*]*?)\*")
@@ -273,8 +276,10 @@ def as_float_array(answer, shape: tuple, kind: str | None = None) -> np.ndarray:
 
 
 def format_number(value, digits: int = 6) -> str:
-    """A number or an array as a student would write it, to ``digits`` significant figures."""
+    """A number or an array as a student would write it, to ``digits`` significant figures
+    (a value below ``ZERO``, such as a fitted mean of 1e-15, is written 0)."""
     array = np.asarray(value, dtype=float)
+    array = np.where(np.abs(array) < ZERO, 0.0, array)
     if array.ndim == 0:
         return f"{float(array):.{digits}g}"
     return np.array2string(
@@ -296,6 +301,31 @@ def significant_tolerance(expected, digits: int) -> np.ndarray:
     return 0.5 * 10.0 ** (exponent - digits + 1) * (1 + 1e-9) + 1e-15
 
 
+def round_significant(value, digits: int, half_up: bool = True) -> np.ndarray:
+    """``value`` rounded to ``digits`` significant figures: halves away from zero, as by hand
+    (2.625 → 2.63), or to even as numpy does (2.625 → 2.62) with ``half_up=False``."""
+    value = np.asarray(value, dtype=float)
+    magnitude = np.abs(np.where(value == 0, 1.0, value))
+    scale = 10.0 ** (np.floor(np.log10(magnitude)) - digits + 1)
+    if half_up:
+        return np.sign(value) * np.floor(np.abs(value) / scale + 0.5) * scale
+    return np.round(value / scale) * scale
+
+
+def _same_rounding(answer: np.ndarray, expected: np.ndarray, digits: int) -> bool:
+    """Whether the answer, rounded to ``digits`` figures, is the expected value so rounded
+    (halves either way); an expected 0 has no significant figures, so there the answer must
+    be within half a unit of the ``digits``-th decimal of 1."""
+    if not (np.all(np.isfinite(answer)) and np.all(np.isfinite(expected))):
+        return False
+    mine = round_significant(answer, digits)
+    same = np.zeros(np.shape(expected), dtype=bool)
+    for half_up in (True, False):
+        same |= np.isclose(mine, round_significant(expected, digits, half_up), rtol=1e-12, atol=0)
+    zero = (np.abs(expected) < ZERO) & (np.abs(answer) <= significant_tolerance(1.0, digits))
+    return bool(np.all(same | zero))
+
+
 def _shortened_to(answer: np.ndarray, expected: np.ndarray) -> str | None:
     """ "rounded to 3 significant figures" (or "cut off after 5") when ``answer`` is exactly
     the expected value shortened that way, else None."""
@@ -305,8 +335,15 @@ def _shortened_to(answer: np.ndarray, expected: np.ndarray) -> str | None:
     exponent = np.floor(np.log10(magnitude))
     for figures in range(3, 12):  # fewer figures can be several percent off: not rounding
         scale = 10.0 ** (exponent - figures + 1)
-        for how, shorten in (("rounded to", np.round), ("cut off after", np.trunc)):
-            if np.allclose(answer, shorten(expected / scale) * scale, rtol=1e-12, atol=0):
+        shortened = {
+            "rounded to": (
+                round_significant(expected, figures),
+                round_significant(expected, figures, half_up=False),
+            ),
+            "cut off after": (np.trunc(expected / scale) * scale,),
+        }
+        for how, candidates in shortened.items():
+            if any(np.allclose(answer, c, rtol=1e-12, atol=0) for c in candidates):
                 unit = "significant figure" if figures == 1 else "significant figures"
                 return f"{how} {figures} {unit}"
     return None
@@ -317,6 +354,17 @@ def _relative_error(answer: np.ndarray, expected: np.ndarray) -> float | None:
         return None
     scale = np.maximum(np.abs(expected), 1e-12)
     return float(np.max(np.abs(answer - expected) / scale))
+
+
+def how_far(answer: np.ndarray, expected: np.ndarray) -> str:
+    """ "off by 0.49 %", "off by 250 %", or, where the answer is 0, "off by 0.001" (a relative
+    error of a value that should be 0 means nothing); "" where either is not finite."""
+    if not (np.all(np.isfinite(answer)) and np.all(np.isfinite(expected))):
+        return ""
+    if np.any(np.abs(expected) < ZERO):
+        return f"off by {float(np.max(np.abs(answer - expected))):.3g}"
+    percent = 100 * _relative_error(answer, expected)
+    return f"off by {percent:.0f} %" if percent >= 10 else f"off by {percent:.2g} %"
 
 
 @dataclass
@@ -347,6 +395,10 @@ class ValueExercise(Exercise):
         return self.rtol * np.abs(expected) + 1e-9
 
     def _within(self, value: np.ndarray, expected: np.ndarray, factor: float = 1.0) -> bool:
+        if factor == 1.0 and self.digits and np.all(np.isfinite(expected)):
+            # Right when its first ``digits`` figures are those of the exact value: a longer
+            # answer is judged by the figures asked for, not by its distance alone.
+            return _same_rounding(value, expected, self.digits)
         with np.errstate(invalid="ignore"):
             same_infinity = np.isinf(expected) & (value == expected)
             near = np.abs(value - expected) <= factor * self.tolerance(expected)
@@ -365,19 +417,18 @@ class ValueExercise(Exercise):
             return self._result(INCORRECT, str(error), "wrong type or shape")
         if self._within(value, expected):
             unit = f" {self.unit}" if self.unit else ""
-            shown = format_number(value, self.digits or 6)
+            shown = format_number(expected, self.digits) if self.digits else format_number(value)
             return self._result(CORRECT, f"{shown}{unit} is right.")
         rules = list(_with_pairs(self.mistakes))
         for rule in rules:  # a mistake made exactly
             if rule.explains(value, self.args, self.reference, expected):
                 return self._result(INCORRECT, rule.message, rule.name)
-        relative = _relative_error(value, expected)
         figures = f"{self.digits} significant figures" if self.digits else "full precision"
         shortened = _shortened_to(value, expected)
         if shortened:
             return self._result(
                 INCORRECT,
-                f"Close: that is the answer {shortened}, off by {100 * relative:.2g} %. "
+                f"Close: that is the answer {shortened}, {how_far(value, expected)}. "
                 + ("Round the last figure instead. " if shortened.startswith("cut") else "")
                 + f"Give {figures}.",
                 "near miss",
@@ -385,17 +436,19 @@ class ValueExercise(Exercise):
         if self._within(value, expected, ROUNDING_BAND):
             return self._result(
                 INCORRECT,
-                f"Close: off by {100 * relative:.2g} %, in the last figures. Keep full "
+                f"Close: {how_far(value, expected)}, in the last figures. Keep full "
                 f"precision in the steps before the end, and give {figures}.",
                 "near miss",
             )
         for rule in rules:  # a mistake made, then rounded by the student
             if rule.explains(value, self.args, self.reference, expected, rtol=MISTAKE_RTOL):
                 return self._result(INCORRECT, rule.message, rule.name)
-        off = f" (off by {100 * relative:.2g} %)" if relative is not None else ""
+        far = how_far(value, expected)
+        off = f" ({far})" if far else ""
         return self._result(
             INCORRECT,
-            f"{format_number(value)} is not the answer{off}. Try the hint: ex.{self.key}.hint().",
+            f"{format_number(value, 10)} is not the answer{off}. Try the hint: "
+            f"ex.{self.key}.hint().",
         )
 
     def self_test(self) -> list[str]:
