@@ -12,11 +12,13 @@ Playwright drives Debian's Chromium (flags of tests/browser/conftest.py):
   slider handle, Enter on the next button of a choice), each timed from the ``keydown``
   event to the first animation frame after the new image is decoded ("pixels"); median,
   p95 and max per explorer, with 2 warm-up steps per control not counted;
-* **drag**: 30 pointer moves 16 ms apart on the explorer's first slider (a burst of 30 key
-  presses 16 ms apart on an explorer without a slider), then the settle time from the last
-  step to the paint of the final frame, and whether that frame is the picture of the value
-  the slider shows: the bench process renders the explorer at that value itself and
-  compares the pixels (and the readout text with ``describe``).
+* **drag**: 30 pointer moves scheduled 16 ms apart on the explorer's first slider (a burst
+  of 30 key presses on an explorer without a slider; each Playwright call is a round trip,
+  so on a loaded machine the moves come 20–50 ms apart: the table prints the drag's real
+  duration), then the settle time from the last move to the paint of the final frame, and
+  whether that frame is the picture of the values the controls show: the bench process
+  renders the explorer at those values itself and compares the pixels (and the readout
+  text with ``describe``).
 
 Where the time goes: the generated notebook's first cell wraps the kernel's functions with
 timers that append to a trace file (the library carries no timing code): compute
