@@ -1,10 +1,10 @@
 """Exercises of lecture 03 (KL divergence).
 
 The lecture prints KL for Olah's words, Bernoulli coins, the uniform distribution and a few
-Gaussians. The value exercises ask for the same ideas the other way round (the bias of a coin
-from its divergence from a fair one, the mean of a Gaussian from its divergence from N(0, 1), the
-coin whose Jensen–Shannon divergence is a quarter of the bound, the number of steps of a path of
-small KLs), so that no answer can be copied from a cell with new numbers.
+Gaussians. The value exercises ask for the same ideas the other way round or combined (the bias
+a of a coin from D_KL(coin ‖ fair coin), D_KL(N(0, 1) ‖ q) from D_KL(q ‖ N(0, 1)), the coin whose
+Jensen–Shannon divergence is a quarter of the bound, the number of steps of a path of small
+KLs), so that no answer can be copied from a cell with new numbers.
 The exact answers and the mistake rules are in ``lecture03_mistakes``.
 """
 
@@ -20,7 +20,7 @@ P_WORDS = np.array([1 / 2, 1 / 4, 1 / 8, 1 / 8])
 Q_WORDS = np.array([1 / 8, 1 / 2, 1 / 4, 1 / 8])
 # q1: a coin's excess surprise per toss (bits) for someone who believes it fair.
 COIN_KL_BITS = 0.2
-# q3: the KL (nats) of q = N(μ, σ²) from the prior N(0, 1), and q's standard deviation.
+# q3: D_KL(q ‖ N(0, 1)) in nats for q = N(μ, σ²), and q's standard deviation σ.
 PRIOR_KL, Q_STD = 1.5, 0.5
 # q5: from N(0, 1) to N(3, 1) in equal steps whose KLs add up to 0.75 nats.
 PATH_TOTAL, PATH_SHIFT = 0.75, 3.0
@@ -103,23 +103,30 @@ EXERCISES = ExerciseSet(
         ),
         "q3": ValueExercise(
             prompt="In variational inference (lecture 06) an approximate posterior "
-            "q = N(μ, σ²) pays D_KL(q ‖ N(0, 1)) to the prior. A q with standard deviation "
-            "σ = 0.5 pays 1.5 nats. Find its mean μ > 0, to 6 significant figures.",
-            variable="mean_q",
-            reference=r.mean_from_kl,
+            "q = N(μ, σ²) pays D_KL(q ‖ N(0, 1)) to the prior N(0, 1). A q with standard "
+            "deviation σ = 0.5 pays 1.5 nats. How large is the divergence the other way round, "
+            "D_KL(N(0, 1) ‖ q), in nats? Give 6 significant figures.",
+            variable="kl_prior_q",
+            reference=r.prior_kl_from_posterior_kl,
             args=(PRIOR_KL, Q_STD),
             digits=6,
-            mistakes=r.PRIOR_MEAN_MISTAKES,
+            unit="nats",
+            mistakes=r.PRIOR_KL_MISTAKES,
             hints=[
-                "The closed form of this lecture gives the KL of N(μ, σ²) from N(0, 1); here "
-                "σ is known and the KL is known, so the only unknown is μ.",
-                "½(μ² + σ² − 1 − ln σ²) = 1.5 with σ² = 0.25: solve for μ², then take the "
-                "positive root.",
-                "μ² = 2 × 1.5 − (0.25 − 1 − ln 0.25).",
+                "Two steps. The 1.5 nats tell you what you do not yet know about q; the answer "
+                "needs it too. Which parameter is unknown, and in which form does it enter?",
+                "The mean enters only as μ²: solve ½(μ² + σ² − 1 − ln σ²) = 1.5 for μ² (with "
+                "σ = 0.5). Then use the general formula of the lecture with N(0, 1) as the "
+                "*first* argument and q as the second.",
+                "D_KL(N(0, 1) ‖ N(μ, σ²)) = ln(σ/1) + (1 + μ²)/(2σ²) − ½, with "
+                "μ² = 3 − (0.25 − 1 − ln 0.25).",
             ],
-            solution_code="sigma, kl_prior = 0.5, 1.5\n"
-            "# KL = ½(μ² + σ² − 1 − ln σ²), solved for μ\n"
-            "mean_q = np.sqrt(2 * kl_prior - (sigma**2 - 1 - np.log(sigma**2)))",
+            solution_code="sigma, kl_q_prior = 0.5, 1.5\n"
+            "# q's mean from the first closed form: ½(μ² + σ² − 1 − ln σ²) = 1.5\n"
+            "mu_sq = 2 * kl_q_prior - (sigma**2 - 1 - np.log(sigma**2))\n"
+            "# the general formula with P = N(0, 1) first and q second:\n"
+            "# ln(σ_q/σ_P) + (σ_P² + (μ_P − μ_q)²)/(2σ_q²) − ½\n"
+            "kl_prior_q = np.log(sigma / 1) + (1 + mu_sq) / (2 * sigma**2) - 0.5",
         ),
         "q4": ChoiceExercise(
             prompt="Measurements follow P = N(0.5, 0.1²). A model Q says they are uniform on "

@@ -22,7 +22,7 @@ def _upper_root(f, target):
     return brentq(lambda a: f(a) - target, 0.5, 1 - 1e-15, xtol=1e-15)
 
 
-# -- q1: the bias of a coin from its KL to a fair coin -------------------------------------------
+# -- q1: the bias of a coin from D_KL(coin ‖ fair coin) -----------------------------------------
 def bias_from_kl(kl_bits):
     """a > ½ with KL(Bernoulli(a) ‖ fair coin) = kl_bits: 1 bit − H₂(a) = kl_bits."""
     return _upper_root(lambda a: info.bernoulli_kl(a, 0.5, base=2), kl_bits)
@@ -43,15 +43,15 @@ def _bias_from_reverse_kl(kl_bits):
 BIAS_MISTAKES = [
     m.Mistake(
         "the root below ½",
-        "Your coin favours tails. Exchanging heads and tails does not change the "
-        "divergence from a fair coin, so the equation has a root a on each side of "
-        "½; the question asks for the one above ½.",
+        "Your coin favours tails. Exchanging heads and tails does not change "
+        "D_KL(P‖U) against the fair coin U, so the equation has a root a on each side "
+        "of ½; the question asks for the one above ½.",
         lambda reference: lambda kl: 1 - reference(kl),
     ),
     m.confused_with(
         "entropy set to the KL",
         _bias_from_entropy,
-        "Your coin has *entropy* 0.2 bits. The divergence from the fair coin is the "
+        "Your coin has *entropy* 0.2 bits. D_KL(P‖U) against the fair coin U is the "
         "entropy *missing* from the maximum: D_KL(P‖U) = H(P, U) − H(P) = 1 bit − "
         "H₂(a), because the believer in U pays log₂ 2 = 1 bit on every toss. So "
         "H₂(a) = 0.8 bits.",
@@ -59,7 +59,7 @@ BIAS_MISTAKES = [
     m.confused_with(
         "0.2 nats",
         _bias_from_kl_in_nats,
-        "Your coin has a divergence of 0.2 *nats* from the fair coin (you used the "
+        "Your coin has D_KL(P‖U) = 0.2 *nats* against the fair coin U (you used the "
         "natural log). The question gives 0.2 bits: use np.log2, or ln 2 − H(a) in "
         "nats = 0.2 × ln 2.",
     ),
@@ -81,7 +81,32 @@ KL_MISTAKES = [
         "Your results are minus the KL: you averaged log(q/p), the ratio upside "
         "down. KL(P‖Q) = Σ p log(p/q), and it is never negative."
     ),
-    m.nan_from_zero_log_zero(),
+    m.Predicate(
+        "NaN from 0·log 0",
+        "Your result is NaN for the pairs where P has an outcome of probability 0. In floating "
+        "point 0 · log 0 is 0 · (−∞) = NaN, but in KL the term is 0 (p log p → 0 as p → 0): "
+        "leave the outcomes with p = 0 out of the sum (p[p > 0]) or use "
+        "scipy.special.rel_entr.",
+        lambda result, args, expected: (
+            bool(np.any(np.isnan(result))) and bool(np.any(np.asarray(args[0]) == 0))
+        ),
+        lambda reference: lambda p, q: np.nan if np.any(np.asarray(p) == 0) else reference(p, q),
+    ),
+    m.Predicate(
+        "NaN not from 0·log 0",
+        "Your result is NaN, also for pairs in which every p is positive, so 0 · log 0 cannot "
+        "be the (only) cause. Look for a 0/0, a log of a negative number, or arrays of "
+        "different lengths combined.",
+        lambda result, args, expected: bool(np.any(np.isnan(result))),
+        lambda reference: lambda p, q: np.nan,
+    ),
+    m.Mistake(
+        "inf wherever q = 0",
+        "Your function returns inf for a pair where q = 0 only on an outcome that P never "
+        "produces (p = 0 there too). Such an outcome contributes 0 · log(0/0) = 0, whatever "
+        "q is: the KL is infinite only where q = 0 *and* p > 0.",
+        lambda reference: lambda p, q: np.inf if np.any(np.asarray(q) == 0) else reference(p, q),
+    ),
     m.confused_with(
         "cross-entropy instead of KL",
         info.cross_entropy,
@@ -92,79 +117,92 @@ KL_MISTAKES = [
 ]
 
 
-# -- q3: the mean of q = N(μ, σ²) from KL(q ‖ N(0, 1)) -------------------------------------------
-def mean_from_kl(kl, std):
-    """μ > 0 with ½(μ² + σ² − 1 − ln σ²) = kl."""
-    return np.sqrt(2 * kl - (std**2 - 1 - np.log(std**2)))
+# -- q3: D_KL(N(0, 1) ‖ q) from D_KL(q ‖ N(0, 1)) -------------------------------------------------
+def mean_square_from_kl(kl, std):
+    """μ² with D_KL(N(μ, σ²) ‖ N(0, 1)) = ½(μ² + σ² − 1 − ln σ²) = kl (the sign of μ never
+    matters)."""
+    return 2 * kl - (std**2 - 1 - np.log(std**2))
 
 
-def _root(square):
-    """√square, NaN when a mistaken formula has no real solution."""
-    with np.errstate(invalid="ignore"):
-        return np.sqrt(square)
+def _prior_first(mean_square, std):
+    """D_KL(N(0, 1) ‖ N(μ, σ²)) = ln(σ/1) + (1 + μ²)/(2σ²) − ½."""
+    return np.log(std) + (1 + mean_square) / (2 * std**2) - 0.5
 
 
-# Each wrong formula solved for μ. In the general form the right one reads
-# KL = ln(σ_q/σ_p) + (σ_p² + μ²)/(2σ_q²) − ½ with σ_p = σ and σ_q = 1.
-PRIOR_MEAN_MISTAKES = [
-    m.Mistake(
-        "μ² for μ",
-        "Your answer is μ², not μ: take the square root of what you solved for.",
-        lambda reference: lambda kl, std: reference(kl, std) ** 2,
+def prior_kl_from_posterior_kl(kl, std):
+    """D_KL(N(0, 1) ‖ q) for the q = N(μ, σ²) with D_KL(q ‖ N(0, 1)) = kl: the first closed
+    form gives μ², the general one the divergence the other way round."""
+    return _prior_first(mean_square_from_kl(kl, std), std)
+
+
+def _with_mean_square(mean_square):
+    """The right second step after a wrong first one (μ² found from a wrong formula)."""
+    return lambda kl, std: _prior_first(mean_square(kl, std), std)
+
+
+# Names as in the prompt: P = N(0, 1) is the *first* argument now, q = N(μ, 0.5²) the second.
+PRIOR_KL_MISTAKES = [
+    m.confused_with(
+        "KL taken as symmetric",
+        lambda kl, std: kl,
+        "1.5 nats is D_KL(q‖N(0, 1)), the divergence you were given. The KL is not symmetric: "
+        "with N(0, 1) first, the average is taken under N(0, 1), whose tails reach where the "
+        "narrow q (σ = 0.5) gives little density. Compute μ² from the 1.5 nats, then the other "
+        "direction from the general formula.",
     ),
-    m.Mistake(
-        "the negative root",
-        "The KL depends on μ only through μ², so −μ gives the same divergence; the question asks "
-        "for the root with μ > 0.",
-        lambda reference: lambda kl, std: -reference(kl, std),
+    m.confused_with(
+        "mean left out",
+        lambda kl, std: _prior_first(0.0, std),
+        "Your number is D_KL(N(0, 1)‖N(0, 0.5²)): a q centred at 0. But q pays 1.5 nats, more "
+        "than a centred q of σ = 0.5 would (0.318 nats): its mean is not 0. Find μ² from "
+        "½(μ² + σ² − 1 − ln σ²) = 1.5 first.",
+    ),
+    m.confused_with(
+        "log term upside down",
+        lambda kl, std: _prior_first(mean_square_from_kl(kl, std), std) - 2 * np.log(std),
+        "Your log term is upside down. In D_KL(P‖Q) = ln(σ_Q/σ_P) + (σ_P² + (μ_P − μ_Q)²)/(2σ_Q²) "
+        "− ½ the log has the *second* argument's σ on top. Here the first argument is the prior "
+        "(σ = 1) and the second is your q (σ = 0.5): ln(0.5/1) = −ln 2. (With σ = 0.5 the same "
+        "number comes from μ² solved with ln σ where ½(μ² + σ² − 1 − ln σ²) has ln σ².)",
+    ),
+    m.confused_with(
+        "−½ forgotten",
+        lambda kl, std: prior_kl_from_posterior_kl(kl, std) + 0.5,
+        "Your number is ½ too large: the general formula ends with − ½, which makes the KL zero "
+        "when the two Gaussians are equal.",
+    ),
+    m.confused_with(
+        "σ not squared",
+        lambda kl, std: np.log(std) + (1 + mean_square_from_kl(kl, std)) / (2 * std) - 0.5,
+        "Your number divides by 2σ where the formula divides by 2σ²: the second argument's "
+        "*variance*, 0.5² = 0.25.",
+    ),
+    m.confused_with(
+        "offset not scaled by q's variance",
+        lambda kl, std: np.log(std) + 1 / (2 * std**2) + mean_square_from_kl(kl, std) / 2 - 0.5,
+        "Your number divides μ² by 2 where the formula divides it by 2σ²: the offset of the "
+        "means is measured in the width of the *second* distribution, q, so it costs "
+        "μ²/(2 · 0.25) here.",
+    ),
+    m.confused_with(
+        "μ² squared again",
+        lambda kl, std: _prior_first(mean_square_from_kl(kl, std) ** 2, std),
+        "Your number uses (μ²)² where μ² belongs: the first step gives μ² itself (about 2.36), "
+        "not μ.",
     ),
     m.variance_passed_as_std(position=1),
     m.std_passed_as_variance(position=1),
     m.confused_with(
-        "log term upside down",
-        lambda kl, std: _root(2 * (kl - np.log(std)) + 1 - std**2),
-        "Your μ solves the formula with ln(σ_p/σ_q) where it has ln(σ_q/σ_p): the log term is "
-        "upside down. Here σ_q = 1 and σ_p = 0.5, so the term is ln(1/0.5) = +ln 2: a q narrower "
-        "than the prior pays for it.",
+        "μ² without ln σ²",
+        _with_mean_square(lambda kl, std: 2 * kl - (std**2 - 1)),
+        "Your μ² leaves out the ln σ² of ½(μ² + σ² − 1 − ln σ²) = 1.5. With σ = 0.5 that term is "
+        "ln 0.25 ≈ −1.386: it is what makes a narrow q pay for its narrowness.",
     ),
     m.confused_with(
-        "−½ forgotten",
-        lambda kl, std: _root(2 * (kl + np.log(std)) - std**2),
-        "Your μ solves the general formula without its final −½. KL(N(μ_p, σ_p²) ‖ "
-        "N(μ_q, σ_q²)) = ln(σ_q/σ_p) + (σ_p² + (μ_p − μ_q)²)/(2σ_q²) − ½; the −½ is what makes "
-        "the KL zero when the two Gaussians are equal.",
-    ),
-    m.confused_with(
-        "σ_p not squared",
-        lambda kl, std: _root(2 * (kl + np.log(std)) + 1 - std),
-        "Your μ solves the formula with σ_p where it has σ_p²: the term (σ_p² + (μ_p − μ_q)²)/"
-        "(2σ_q²) takes the variance 0.25 of q, not its standard deviation 0.5.",
-    ),
-    m.confused_with(
-        "ln of the variances in the general form",
-        lambda kl, std: _root(2 * (kl + 2 * np.log(std)) + 1 - std**2),
-        "Your μ solves the general formula with ln(σ_q²/σ_p²) for its log term. That term is "
-        "ln(σ_q/σ_p), of the standard deviations (the ½ ln of the variances): with σ_q = 1 it "
-        "is ln(1/0.5) = ln 2.",
-    ),
-    m.confused_with(
-        "ln σ for ln σ²",
-        lambda kl, std: _root(2 * kl - (std**2 - 1 - np.log(std))),
-        "Your μ solves ½(μ² + σ² − 1 − ln σ) = 1.5: the formula has ln σ² = 2 ln σ, the log of "
-        "the variance, like the σ² beside it.",
-    ),
-    m.confused_with(
-        "missing ½",
-        lambda kl, std: _root(kl - (std**2 - 1 - np.log(std**2))),
-        "Your μ solves μ² + σ² − 1 − ln σ² = 1.5, without the ½ in front: the KL is "
+        "μ² without the ½",
+        _with_mean_square(lambda kl, std: kl - (std**2 - 1 - np.log(std**2))),
+        "Your μ² solves μ² + σ² − 1 − ln σ² = 1.5, without the ½ in front: the KL is "
         "½(μ² + σ² − 1 − ln σ²), so μ² + σ² − 1 − ln σ² = 2 × 1.5 = 3.",
-    ),
-    m.confused_with(
-        "reverse KL",
-        lambda kl, std: _root(2 * std**2 * (kl - np.log(std) + 0.5) - 1),
-        "Your μ makes KL(N(0, 1) ‖ N(μ, 0.5²)) equal 1.5 nats: the divergence the other way "
-        "round. The question is about KL(q ‖ prior) = KL(N(μ, 0.5²) ‖ N(0, 1)), for which "
-        "KL = ½(μ² + σ² − 1 − ln σ²).",
     ),
 ]
 
@@ -223,6 +261,14 @@ def _js_coin_without_halves(fraction):
     return _lower_root(lambda b: 2 * _js_from_always_heads(b), fraction)
 
 
+def _js_coin_distance_nats(fraction):
+    return _lower_root(lambda b: np.sqrt(_js_from_always_heads(b, base=None)), fraction * np.log(2))
+
+
+def _js_coin_bits_set_to_quarter_ln2(fraction):
+    return _lower_root(_js_from_always_heads, fraction * np.log(2))
+
+
 def _js_coin_kl(fraction):
     return _lower_root(lambda b: info.kl_divergence(ALWAYS_HEADS, coin(b), base=2), fraction)
 
@@ -246,6 +292,20 @@ JS_COIN_MISTAKES = [
         "Your b makes the square root √JS equal 0.25 (in bits): that is the "
         "Jensen–Shannon *distance* of scipy.spatial.distance.jensenshannon. The "
         "question is about the divergence JS itself.",
+    ),
+    m.confused_with(
+        "scipy's distance in nats",
+        _js_coin_distance_nats,
+        "Your b makes scipy.spatial.distance.jensenshannon(P, Q), in nats, equal ¼ ln 2. That "
+        "function returns the Jensen–Shannon *distance* √JS, not the divergence JS: square it "
+        "(or compute ½ KL(P‖M) + ½ KL(Q‖M) yourself) before comparing with ¼ of the maximum.",
+    ),
+    m.confused_with(
+        "bits compared with ¼ ln 2",
+        _js_coin_bits_set_to_quarter_ln2,
+        "Your b makes JS = ¼ ln 2 ≈ 0.173 *bits*: the JS is in bits but the bound in nats. The "
+        "largest JS is ln 2 nats = 1 bit, so a quarter of it is ¼ ln 2 nats or 0.25 bits: "
+        "compare in one unit.",
     ),
     m.confused_with(
         "without the halves",
@@ -304,6 +364,24 @@ ESTIMATOR_MISTAKES = [
         lambda reference: lambda log_p, log_q: reference(log_q, log_p),
     ),
     m.sum_for_mean(lambda log_p, log_q: len(log_p)),
+    m.bits_for_nats(),
+    m.Mistake(
+        "k2 from the mean of log r",
+        "Your k2 is ½ (mean of log r)²: the square of the average. k2 averages the per-sample "
+        "terms ½ (log r)², np.mean(0.5 * log_r**2): square first, then average.",
+        lambda reference: (
+            lambda log_p, log_q: (
+                reference(log_p, log_q) * np.array([1.0, 0.0, 1.0])
+                + np.array([0.0, 0.5 * np.mean(np.subtract(log_p, log_q)) ** 2, 0.0])
+            )
+        ),
+    ),
+    m.Mistake(
+        "k2 and k3 swapped",
+        "Your second and third numbers are k3 and k2: return them in the order "
+        "np.array([k1, k2, k3]), with k2 = ½ (log r)² and k3 = (r − 1) − log r.",
+        lambda reference: lambda log_p, log_q: reference(log_p, log_q)[[0, 2, 1]],
+    ),
     m.Mistake(
         "k2 without its ½",
         "Your k2 is twice the right value: k2 = ½ (log r)². The ½ is what makes its "
@@ -371,6 +449,18 @@ SAMPLE_SIZE_MISTAKES = [
         "has standard deviation |μ| = 0.5 (its *variance* is μ² = 0.25: did you take "
         "that for the standard deviation?) and the KL is μ²/2 = 0.125 (not μ²), so "
         "one term spreads 4 × the KL.",
+    ),
+    m.confused_with(
+        "the μ = 0.25 row",
+        lambda mu, target: (2 / 0.25 / target) ** 2,
+        "6400 is the answer for μ = 0.25, the row of the lecture's table where one k1 term "
+        "spreads 8 times the KL. Here μ = 0.5: one term spreads 2/μ = 4 times the KL.",
+    ),
+    m.confused_with(
+        "10 % forgotten",
+        lambda mu, target: (2 / abs(mu)) ** 2,
+        "Your n makes the standard deviation of the estimate equal to the whole KL. The "
+        "question asks for 10 % of it: (per-term std ÷ KL)/√n = 0.1, not 1.",
     ),
     m.confused_with(
         "variance target",
