@@ -10,9 +10,13 @@ and file an attack creates, so a test can look for survivors.
 
 from __future__ import annotations
 
+import json
 import secrets
 
+import nbformat
 from submissions import all_correct, exercise_set, submission, wrong_answers
+
+from coursekit.exercises import FunctionExercise
 
 TOKEN = f"coursekit-attack-{secrets.token_hex(4)}"
 
@@ -334,6 +338,179 @@ except OSError:
 MEMORY = "big = np.ones(3 * 2**30 // 8)\nbig[:] = 2.0"
 
 
+def to_channel(*lines: bytes) -> str:
+    """Code that writes raw lines to every descriptor that may be the channel to the grader."""
+    return f"""\
+import os
+for _fd in range(3, 20):
+    for _line in {list(lines)!r}:
+        try:
+            os.write(_fd, _line + b"\\n")
+        except OSError:
+            pass"""
+
+
+# A title, a clear screen and colours for a terminal (ESC and the one-byte C1 CSI), and a
+# right-to-left override that makes a reader see text backwards.
+ESCAPES = "\x1b]0;PWNED\x07\x1b[2J\x1b[32m\x9b31m\u202e7/7 graded"
+
+
+def escapes() -> list[str]:
+    """Escape sequences in every text of the grader's that quotes a notebook: a cell's first
+    line, an exception's message, a forged "the kernel did not start", then a crash (so that
+    the console lists the submission with its reason)."""
+    return [
+        f"# {ESCAPES}\nraise ValueError({ESCAPES!r})",
+        to_channel(json.dumps({"fatal": ESCAPES}).encode()),
+        f"# {ESCAPES}\nimport os\nos._exit(1)",
+    ]
+
+
+# A lone surrogate: fine in Python and in JSON ("\\udc80"), impossible in a UTF-8 file.
+SURROGATE = 'raise ValueError("\\udc80 cannot be written as UTF-8")'
+
+# Lines that made the grader's own reader raise: 100 000 "[" (RecursionError), a cell number
+# that is a list (unhashable), a question key that is a list.
+UNREADABLE_LINES = to_channel(
+    b"[" * 100_000, b'{"cell": [1], "start": true}', b'{"checking": ["q1"]}'
+)
+
+
+def undecodable() -> str:
+    """Answers that are well-formed JSON but no value at all (an int64 of infinity, a complex
+    number of no parts): the grader's decoder raised, and every question read "not graded";
+    and objects of 30 000 different classes, which the grader created (a few kB each) and
+    kept for the rest of the batch."""
+    answers = {}
+    for exercise in exercise_set():
+        number = {"t": "num", "dtype": "int64", "v": "inf"}
+        if isinstance(exercise, FunctionExercise):
+            answers[exercise.key] = {"t": "function", "cases": [{"value": number}]}
+        else:
+            answers[exercise.key] = number
+    answers["q1"] = {"t": "array", "dtype": "complex128", "shape": [1], "v": [[]]}
+    objects = [{"t": "object", "type": f"C{i}", "callable": False} for i in range(30_000)]
+    answers["q2"] = {"t": "list", "v": objects}
+    return to_channel(json.dumps({"answers": answers, "cell": None}).encode())
+
+
+def keyring() -> str:
+    """Read the key that the instructor's session holds (the test puts one there, readable by
+    its user): by searching the keyrings the sandbox inherited, and by its serial number."""
+    return f"""\
+import ctypes, platform
+_libc = ctypes.CDLL(None, use_errno=True)
+_keyctl = {{"x86_64": 250, "aarch64": 219}}.get(platform.machine())
+_won = False
+_buffer = ctypes.create_string_buffer(64)
+if _keyctl:
+    for _ring in (-1, -2, -3, -4, -5):  # thread, process, session, user, user session
+        _key = _libc.syscall(_keyctl, 10, _ring, b"user", b"{TOKEN}-key", 0)  # search
+        _won = _won or (_key > 0 and _libc.syscall(_keyctl, 11, _key, _buffer, 64) > 0)
+    for _line in open("/proc/keys"):
+        if "{TOKEN}-key" in _line:
+            _key = int(_line.split()[0], 16)
+            _won = _won or _libc.syscall(_keyctl, 11, _key, _buffer, 64) > 0  # read
+""" + _won("_won")
+
+
+CPU = """\
+import os, resource, time
+_start = time.time()
+_burners = []
+for _ in range(8):
+    _pid = os.fork()
+    if _pid == 0:
+        os.setsid()  # a session of its own: the scheduler's autogroups would favour it
+        _end = time.time() + 3
+        while time.time() < _end:
+            pass
+        os._exit(0)
+    _burners.append(_pid)
+for _pid in _burners:
+    os.waitpid(_pid, 0)
+_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+_cpus = (_usage.ru_utime + _usage.ru_stime) / (time.time() - _start)
+""" + _won("_cpus > 1.3 and os.cpu_count() > 1")
+
+
+_PTRACE_PID1 = """\
+import ctypes, os, platform
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.ptrace.restype = ctypes.c_long
+_libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
+_FIELDS = "r15 r14 r13 r12 rbp rbx r11 r10 r9 r8 rax rcx rdx rsi rdi orig_rax rip cs eflags"
+_FIELDS += " rsp ss fs_base gs_base ds es fs gs"
+class _Regs(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_ulonglong) for n in _FIELDS.split()]
+def _signed(x):
+    return x - (1 << 64) if x >= 1 << 63 else x
+def _inject(pid, calls):  # run system calls in another process, then let it go on
+    if _libc.ptrace(16, pid, None, None) != 0:  # PTRACE_ATTACH
+        return None
+    os.waitpid(pid, 0x40000000)
+    saved = _Regs()
+    _libc.ptrace(12, pid, None, ctypes.byref(saved))
+    for number, args in calls:
+        regs = _Regs.from_buffer_copy(saved)
+        regs.rip, regs.rax, regs.orig_rax = saved.rip - 2, number, number  # its syscall again
+        for name, value in zip(("rdi", "rsi", "rdx"), args):
+            setattr(regs, name, value)
+        _libc.ptrace(13, pid, None, ctypes.byref(regs))
+        _libc.ptrace(9, pid, None, None)  # PTRACE_SINGLESTEP
+        os.waitpid(pid, 0x40000000)
+    back = _Regs.from_buffer_copy(saved)
+    if _signed(saved.rax) in (-512, -513, -514):  # restart the call it was in
+        back.rax, back.rip = saved.orig_rax, saved.rip - 2
+    elif _signed(saved.rax) == -516:
+        back.rax, back.rip = 219, saved.rip - 2
+    _libc.ptrace(13, pid, None, ctypes.byref(back))
+    _libc.ptrace(17, pid, None, None)  # PTRACE_DETACH
+if os.getpid() != 1 and platform.machine() == "x86_64":
+    # bwrap's own first process: prctl(PR_SET_PDEATHSIG, 0), setsid()
+    _inject(1, [(157, (1, 0)), (112, ())])
+"""
+
+
+def survive() -> str:
+    """Outlive the grading: make the sandbox's first process outlive bwrap, which it does not
+    when the notebook can take away the signal that kills it with bwrap: its own (a runner
+    that bwrap started is that process) or, by ptrace, bwrap's. Then start a daemon, say "done"
+    so that the grader stops the sandbox, and wait."""
+    return (
+        _PTRACE_PID1
+        + f"""
+import subprocess, time
+ctypes.CDLL(None).prctl(1, 0, 0, 0, 0)  # PR_SET_PDEATHSIG: none
+subprocess.Popen(["/bin/sh", "-c", "sleep 300", "{TOKEN}-survivor"], start_new_session=True,
+                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+"""
+        + to_channel(b'{"done": true, "cpu": 0}')
+        + "\ntime.sleep(60)"
+    )
+
+
+def _raw(notebook, change) -> str:
+    """The notebook's JSON text after ``change(document)``: what nbformat would not write."""
+    document = json.loads(nbformat.writes(notebook))
+    change(document)
+    return json.dumps(document)
+
+
+def parse_bomb() -> str:
+    """A few megabytes of ``[{}, {}, ...]`` in the metadata: parsed, a gigabyte of the
+    grader's memory and ten seconds of its time (64 MB of it: ten gigabytes)."""
+    return _raw(
+        submission(wrong_answers()),
+        lambda d: d["metadata"].update(padding=[{}] * 1_100_000),
+    )
+
+
+def no_cell_type() -> str:
+    """Valid JSON, an invalid notebook (nbformat only logs it): a cell without a type."""
+    return _raw(submission(wrong_answers()), lambda d: d["cells"][1].pop("cell_type"))
+
+
 def attacks(*, submissions: str, out: str, master: str, cache: str) -> dict:
     """name → (notebook, expected points). Expected: what the honest answers are worth."""
     wrong = wrong_answers()
@@ -371,4 +548,12 @@ def attacks(*, submissions: str, out: str, master: str, cache: str) -> dict:
         "environment": (attack(at_end=[environment()]), 2),
         "processes": (attack(at_end=[processes()]), 1),
         "disk": (attack(at_end=[DISK]), 1),
+        "escapes": (attack(at_end=escapes(), answers=correct), n),
+        "surrogate": (attack(SURROGATE, answers=correct), n),
+        "unreadable-lines": (attack(UNREADABLE_LINES, answers=correct), n),
+        "undecodable": (attack(at_end=[undecodable()]), 0),
+        "keyring": (attack(at_end=[keyring()]), 0),
+        "cpu": (attack(at_end=[CPU]), 0),
+        "parse-bomb": (parse_bomb(), 0),
+        "no-cell-type": (no_cell_type(), 0),
     }

@@ -10,16 +10,16 @@ The trust boundary
     The student's code runs in one process, the **runner**, inside a bubblewrap sandbox of
     its own (:mod:`~coursekit.grading.sandbox`: own user, PID, network and IPC namespaces,
     uid nobody, read-only system, private ``/tmp``, only its own notebook visible, memory,
-    process and CPU caps, allow-listed environment, every process killed at the end). The
-    runner (:mod:`~coursekit.grading.runner`) executes the cells and, after every cell, turns
-    the notebook's answers into **plain data** (:mod:`~coursekit.grading.plain`: numbers,
-    lists of floats, strings, booleans, markers for "missing" or "not a plain value", and for
-    a function exercise the function's outcome on each test case, :mod:`~coursekit.grading.
-    extract`), sent as JSON lines on a pipe. The grader (:mod:`~coursekit.grading.session`)
-    reads that pipe with size caps and time limits of its own, never runs the student's
-    code, rebuilds the answers (:mod:`~coursekit.grading.decode`) and the exercises from its
-    own installation, and decides every status, message and point
-    (:mod:`~coursekit.grading.judge`). The data has no field that could say
+    process and CPU caps, allow-listed environment, a seccomp filter and no keyring of the
+    grader's, every process killed at the end). The runner (:mod:`~coursekit.grading.runner`)
+    executes the cells and, after every cell, turns the notebook's answers into **plain data**
+    (:mod:`~coursekit.grading.plain`: numbers, lists of floats, strings, booleans, markers for
+    "missing" or "not a plain value", and for a function exercise the function's outcome on
+    each test case, :mod:`~coursekit.grading.extract`), sent as JSON lines on a pipe. The
+    grader (:mod:`~coursekit.grading.session`) reads that pipe with size caps and time limits
+    of its own, never runs the student's code, rebuilds the answers (:mod:`~coursekit.grading.
+    decode`) and the exercises from its own installation, and decides every status, message
+    and point (:mod:`~coursekit.grading.judge`). The data has no field that could say
     "correct": a submission can only choose its answers, never its grade.
 
 Time limits and credit

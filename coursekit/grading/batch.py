@@ -10,6 +10,12 @@ Before the first submission the grader fills its bytecode cache (one run of the 
 trusted cell, :func:`~coursekit.grading.session.prepare_cache`), so that every sandbox imports
 compiled modules; with ``sandbox=False`` that cache is a temporary one of the batch, because
 an unsandboxed notebook could write to it.
+
+A submission is read and parsed once it has a slot, in a worker thread (at most ``jobs`` in
+memory at once, and parsing never holds up the time limits of the others), and refused when
+it holds more than :data:`MAX_VALUES` JSON values. Every text of a result that may quote the
+submission is made safe (:func:`~coursekit.grading.results.safe_text`) before anything shows
+it: no control sequence reaches a terminal, no lone surrogate a UTF-8 report.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from coursekit.grading.zygote import Zygote, ZygoteError
 from coursekit.lectures import lecture_number
 
 MAX_NOTEBOOK = 64 * 2**20  # bytes of a submitted file
+MAX_VALUES = 1_000_000  # JSON values of a submitted file (a lecture notebook has a few thousand)
 NO_SANDBOX_WARNING = (
     "graded without a sandbox (--no-sandbox): the notebook ran with the grader's rights and "
     "could read or change its files, other submissions and these reports"
@@ -52,7 +59,7 @@ _LOAD_CALL = re.compile(r"""exercises\.load\(\s*["']?(\d{1,2})\b""")
 
 def _metadata_lecture(notebook) -> str | None:
     meta = notebook.metadata.get("coursekit", {})
-    if isinstance(meta, dict) and str(meta.get("lecture", "")).isdigit():
+    if isinstance(meta, dict) and re.fullmatch(r"[0-9]{1,2}", str(meta.get("lecture", ""))):
         return str(meta["lecture"]).zfill(2)
     return None
 
@@ -81,8 +88,8 @@ def choose_lecture(path: Path, notebook, override: str | None) -> tuple[str | No
     """The lecture to grade a submission as, and warnings when the notebook disagrees.
 
     ``override`` (``--lecture``) is the instructor's choice and wins. Otherwise the metadata
-    wins, with a warning when the file name names another lecture: both come from the student
-    (the metadata can be edited), so only ``--lecture`` settles it."""
+    wins, with a warning when the file name names another lecture or none: both come from the
+    student (the metadata can be edited), so only ``--lecture`` settles it."""
     from coursekit.exercises import lectures
 
     meta = _metadata_lecture(notebook)
@@ -98,6 +105,11 @@ def choose_lecture(path: Path, notebook, override: str | None) -> tuple[str | No
         return meta, [
             f"the notebook's metadata says lecture {meta} but its file name says {named}: "
             f"graded as lecture {meta}; pass --lecture NN to choose"
+        ]
+    if meta and not named:
+        return meta, [
+            f"graded as lecture {meta} because the notebook's metadata says so (its file name "
+            "names no lecture); pass --lecture NN to choose"
         ]
     return lecture_of_submission(path, notebook), []
 
@@ -120,7 +132,9 @@ def submission_names(paths: Sequence[str | Path]) -> list[str]:
 
 def read_submission(path: Path):
     """The notebook's bytes and its ``nbformat`` notebook, or an error message. Symbolic links
-    are refused: a link could make the grader copy any of its own files into a sandbox."""
+    are refused: a link could make the grader copy any of its own files into a sandbox. So is
+    a file of more than :data:`MAX_VALUES` JSON values: parsed, a few megabytes of ``[{}, {},
+    ...]`` would take the grader gigabytes of memory and a minute."""
     import nbformat
 
     try:
@@ -135,9 +149,14 @@ def read_submission(path: Path):
         data = handle.read(MAX_NOTEBOOK + 1)
     if len(data) > MAX_NOTEBOOK:
         return None, None, f"not a readable notebook: larger than {MAX_NOTEBOOK // 2**20} MB"
+    # Every JSON value but the first of its list or object follows a comma: this bounds them.
+    if data.count(b",") + data.count(b"[") + data.count(b"{") > MAX_VALUES:
+        return None, None, f"not a readable notebook: more than {MAX_VALUES:,} JSON values"
     try:
         notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
-        for cell in notebook.cells:
+        for cell in notebook.cells:  # nbformat only logs what its schema refuses
+            if not isinstance(cell, dict) or not isinstance(cell.get("cell_type"), str):
+                raise TypeError("a cell without a type")
             cell.setdefault("source", "")
             cell.setdefault("metadata", {})
             if not isinstance(cell.source, str):
@@ -148,47 +167,54 @@ def read_submission(path: Path):
 
 
 async def _grade_one(path: Path, name: str, settings: Settings, lecture, slots) -> SubmissionResult:
-    from coursekit import exercises
-
     result = SubmissionResult(path=path, name=name)
     if not settings.sandboxed:
         result.warnings.append(NO_SANDBOX_WARNING)
     try:
-        data, notebook, problem = read_submission(path)
-        if problem is None:
-            number, warnings = choose_lecture(path, notebook, lecture)
-            result.warnings += warnings
-            if number is None:
-                problem = (
-                    "cannot tell the lecture: name the file NN-slug.ipynb or pass --lecture NN"
-                )
-        if problem is None:
-            try:
-                exercise_set = exercises.load(number)
-            except ValueError as error:
-                problem = str(error)
-        if problem is not None:
-            result.reason = "; ".join([problem] + [f"warning: {w}" for w in result.warnings])
-            return result
-        result.lecture, result.title = exercise_set.lecture, exercise_set.title
-        for exercise in exercise_set:
-            result.prompts[exercise.key] = exercise.prompt
-            result.questions[exercise.key] = question(exercise.key, NOT_GRADED, "", exercise.points)
-        sources = {i: c.source for i, c in enumerate(notebook.cells) if c.cell_type == "code"}
+        # Read in a slot, off the event loop: at most `jobs` notebooks in memory at once, and
+        # a notebook that is slow to parse delays no other submission's time limits.
         async with slots:
-            run = await run_submission(
-                list(sources.items()),
-                data,
-                name,
-                exercise_set.lecture,
-                exercise_set.keys(),
-                settings,
-            )
-        judge_run(result, run, exercise_set, sources, settings)
+            await _grade_in_slot(result, settings, lecture)
     except Exception as error:  # never let one submission stop a batch
         result.status = "failed"
         result.reason = f"grading failed: {type(error).__name__}: {str(error)[:200]}"
+    result.make_safe()  # the console, the CSV, the JSON and the feedback show these texts
     return result
+
+
+async def _grade_in_slot(result: SubmissionResult, settings: Settings, lecture) -> None:
+    from coursekit import exercises
+
+    path = result.path
+    data, notebook, problem = await asyncio.to_thread(read_submission, path)
+    if problem is None:
+        number, warnings = choose_lecture(path, notebook, lecture)
+        result.warnings += warnings
+        if number is None:
+            problem = "cannot tell the lecture: name the file NN-slug.ipynb or pass --lecture NN"
+    if problem is None:
+        try:
+            exercise_set = exercises.load(number)
+        except ValueError as error:
+            problem = str(error)
+    if problem is not None:
+        result.reason = "; ".join([problem] + [f"warning: {w}" for w in result.warnings])
+        return
+    result.lecture, result.title = exercise_set.lecture, exercise_set.title
+    for exercise in exercise_set:
+        result.prompts[exercise.key] = exercise.prompt
+        result.questions[exercise.key] = question(exercise.key, NOT_GRADED, "", exercise.points)
+    sources = {i: c.source for i, c in enumerate(notebook.cells) if c.cell_type == "code"}
+    del notebook
+    run = await run_submission(
+        list(sources.items()),
+        data,
+        result.name,
+        exercise_set.lecture,
+        exercise_set.keys(),
+        settings,
+    )
+    judge_run(result, run, exercise_set, sources, settings)
 
 
 def grade_batch(
@@ -228,6 +254,8 @@ def grade_batch(
         settings.bwrap = sandboxing.check_sandbox()
     if not unique:
         return []
+    if sandbox:  # the sandboxes must not inherit the keys of the instructor's session
+        sandboxing.new_session_keyring()
     names = submission_names(unique)
     jobs = max(1, jobs or _cpu_count())
     scratch = None

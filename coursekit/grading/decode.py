@@ -4,7 +4,10 @@
 student's process, an object that the exercises judge exactly as the original (see that
 module). Nothing here runs code from the data: an object that was not a plain value comes back
 as an instance of a new, empty class of the same name (:class:`Opaque`). Every field is checked;
-anything ``encode`` could not have written raises :class:`PlainDataError`.
+anything ``encode`` could not have written raises :class:`PlainDataError` (so does data that
+makes numpy refuse it, an int64 of infinity say: it reads as a damaged answer, and an answer
+that names more than :data:`MAX_CLASSES` kinds of objects, each of which would cost the
+grader a class).
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ class PlainDataError(ValueError):
     """Data that :func:`~coursekit.grading.plain.encode` could not have written."""
 
 
-_classes: dict[tuple, type] = {}
+MAX_CLASSES = 100  # names of objects in one answer (each becomes a class, a few kB)
+_classes: dict[tuple, type] = {}  # those of the answer being decoded, emptied for each
 
 
 class Opaque:
@@ -47,6 +51,7 @@ class Opaque:
 def _opaque(name: str, is_callable: bool, array: np.ndarray | None, function: str = ""):
     key = (name, is_callable, array is not None)
     if key not in _classes:
+        _expect(len(_classes) < MAX_CLASSES, "fewer kinds of objects")
         namespace: dict = {"__module__": "student"}
         if is_callable:
             namespace["__call__"] = lambda self, *a, **k: None
@@ -93,7 +98,16 @@ def _shape_of(value, items: int | None) -> tuple[int, ...]:
 
 def decode(data) -> object:
     """The object that :func:`encode` described (see the module docstring)."""
-    return _decode(data, 0)
+    _classes.clear()
+    try:
+        return _decode(data, 0)
+    except PlainDataError:
+        raise
+    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as error:
+        # e.g. an int64 of "inf", a complex number of no parts: data encode never writes
+        raise PlainDataError(f"{type(error).__name__} while decoding") from None
+    finally:
+        _classes.clear()  # no class outlives its answer, none is shared with another's
 
 
 def _decode(data, depth: int):
@@ -210,6 +224,18 @@ def _decode_object(data) -> Opaque:
 
 def decode_outcomes(data) -> list[Outcome]:
     """The outcomes that :func:`encode_outcomes` described."""
+    _classes.clear()
+    try:
+        return _decode_outcomes(data)
+    except PlainDataError:
+        raise
+    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as error:
+        raise PlainDataError(f"{type(error).__name__} while decoding") from None
+    finally:
+        _classes.clear()
+
+
+def _decode_outcomes(data) -> list[Outcome]:
     _expect(type(data) is dict and data.get("t") == "function", "a function's outcomes")
     cases = data.get("cases")
     _expect(type(cases) is list and len(cases) <= 1000, "outcomes")

@@ -10,9 +10,11 @@
 - feedback file names are unique per submission (:func:`feedback_names`: ``a/01-b.ipynb`` and
   ``a__01-b.ipynb`` get ``a__01-b.md`` and ``a__01-b-2.md``);
 - text that comes from a submission (names, error messages, values quoted in feedback) is
-  capped (:data:`MAX_TEXT` characters per item) and escaped: CSV cells never start a formula
-  (``= + - @``), and Markdown is escaped so that it shows as text, never as a link, an image
-  or HTML.
+  capped (:data:`MAX_TEXT` characters per item) and escaped: no control character, lone
+  surrogate or bidirectional override (:func:`~coursekit.grading.results.safe_text`), CSV
+  cells never start a formula (``= + - @``, also after spaces), and Markdown is escaped so
+  that it shows as text, never as a link (an address or ``www.`` included), an image or HTML.
+  Files are written with ``errors="replace"``: no text can stop the reports of a batch.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coursekit.grading.results import FAILED, MARKS, TIMED_OUT, SubmissionResult
+from coursekit.grading.results import FAILED, MARKS, TIMED_OUT, SubmissionResult, safe_text
 
 MARKER = ".coursekit-grade"
 CSV_NAME, JSON_NAME, FEEDBACK_DIR = "grades.csv", "grades.json", "feedback"
@@ -48,15 +50,17 @@ def cap(text: str, limit: int = MAX_TEXT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~$])")
 _MD_LINE_START = re.compile(r"^(?:[#>+=\-]|\d{1,9}[.)](?=\s|$))")  # headings, quotes, lists
+# What GitHub-flavoured Markdown turns into a link without any markup: "https://...",
+# "www.x.y", "name@host.z" (an escaped ":", "." or "@" shows the same and links nothing).
+_MD_AUTOLINK = re.compile(r"(?<=[A-Za-z]):(?=//)|(?<=\bwww)\.|(?<=[\w.+-])@(?=[\w-])", re.I)
 
 
 def md(text: str, limit: int = MAX_TEXT) -> str:
     """Student text as inert Markdown: one line, capped, no emphasis, link, code or HTML."""
-    flat = " ".join(_CONTROL.sub(" ", cap(text, limit)).split())
-    escaped = _MD_INLINE.sub(r"\\\1", flat)
+    flat = safe_text(cap(text, limit))
+    escaped = _MD_AUTOLINK.sub(lambda m: "\\" + m.group(0), _MD_INLINE.sub(r"\\\1", flat))
     start = _MD_LINE_START.match(escaped)
     if start:
         escaped = escaped[: start.end() - 1] + "\\" + escaped[start.end() - 1 :]
@@ -64,9 +68,10 @@ def md(text: str, limit: int = MAX_TEXT) -> str:
 
 
 def csv_cell(text: str, limit: int = MAX_CELL) -> str:
-    """A CSV text cell: capped, one line, and not a formula for a spreadsheet."""
-    value = " ".join(_CONTROL.sub(" ", str(text)).replace("\t", " ").splitlines())
-    if value[:1] in ("=", "+", "-", "@"):
+    """A CSV text cell: capped, one line, and not a formula for a spreadsheet (nor after
+    leading spaces, which some spreadsheets skip)."""
+    value = safe_text(text)
+    if value.lstrip()[:1] in ("=", "+", "-", "@"):
         return "'" + cap(value, limit - 1)
     return cap(value, limit)
 
@@ -163,7 +168,8 @@ class OutputFolder:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
         fd = os.open(temporary, flags, 0o644, dir_fd=where)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            # errors="replace": text the escaping missed can never stop a batch's reports
+            with os.fdopen(fd, "w", encoding="utf-8", errors="replace", newline="") as handle:
                 handle.write(text)
             os.replace(temporary, name, src_dir_fd=where, dst_dir_fd=where)
         except BaseException:
@@ -258,7 +264,7 @@ def csv_text(results: Sequence[SubmissionResult]) -> str:
 
 def _capped(value):
     if isinstance(value, str):
-        return cap(value, MAX_CELL)
+        return safe_text(cap(value, MAX_CELL), one_line=False)
     if isinstance(value, dict):
         return {k: _capped(v) for k, v in value.items()}
     if isinstance(value, list):

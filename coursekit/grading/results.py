@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,22 @@ FAILED = "failed"
 CORRECT, INCORRECT, NOT_ATTEMPTED = "correct", "incorrect", "not attempted"
 NOT_GRADED = "not graded"
 MARKS = {CORRECT: "✓", INCORRECT: "✗", NOT_ATTEMPTED: "○", NOT_GRADED: "?"}
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Control characters (C0 but tab and newline, DEL, C1: a terminal runs ESC and CSI sequences)
+# and the characters that reorder text (bidirectional overrides and isolates, line separators).
+_HIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def safe_text(text: str, one_line: bool = True) -> str:
+    """Text that came from a submission (its file name, an error message, a value), made safe
+    to print, write and show: lone surrogates (which no UTF-8 file can hold, so they would stop
+    the reports of a whole batch) become "\ufffd"; control characters (a terminal would run an
+    escape sequence) and bidirectional controls (which make text read differently than it is)
+    become spaces, and so do tabs and newlines when ``one_line``."""
+    text = _SURROGATE.sub("\ufffd", str(text))
+    text = _HIDDEN.sub(" ", text)
+    return " ".join(text.split()) if one_line else text
 
 
 @dataclass
@@ -59,6 +76,19 @@ class SubmissionResult:
     @property
     def graded(self) -> bool:
         return self.status in (GRADED, GRADED_WITH_ERRORS)
+
+    def make_safe(self) -> None:
+        """Every text of the result that may quote the submission, through :func:`safe_text`
+        (the console, the CSV, the JSON and the feedback all show them)."""
+        self.name = safe_text(self.name)
+        self.reason = safe_text(self.reason)
+        self.errors = [safe_text(e) for e in self.errors]
+        self.warnings = [safe_text(w) for w in self.warnings]
+        for record in self.questions.values():
+            if isinstance(record.get("message"), str):
+                record["message"] = safe_text(record["message"], one_line=False)
+            if record.get("mistake") is not None:
+                record["mistake"] = safe_text(record["mistake"])
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -8,7 +8,15 @@ which then drops every privilege as bwrap would. The sandbox is the same either 
 - **namespaces**: ``--unshare-all --unshare-user --disable-userns``: its own user, PID,
   network (no interface but loopback), IPC, UTS and cgroup namespaces, and no new user
   namespaces inside; ``--uid 65534 --gid 65534`` (nobody) with no capabilities;
-  ``--new-session`` (no terminal); ``--die-with-parent``.
+  ``--new-session`` (no terminal); ``--die-with-parent``; ``--as-pid-1``: the sandbox's first
+  process is its own program, so no process of bwrap's (unfiltered, and one a notebook could
+  ptrace: the same user) runs inside.
+- **system calls**: a seccomp filter (:func:`seccomp_program`, given to bwrap and installed by
+  a forked runner itself) refuses :data:`BLOCKED_SYSCALLS` to every process of the sandbox:
+  the kernel keyrings (outside its namespace the sandbox's user is the grader's, so a key the
+  grader's user may read would be the notebook's to read), memory no limit counts (memfd,
+  System V shared memory), ptrace, and a few kernel interfaces no notebook needs. The grader
+  also starts its sandboxes with a new, empty session keyring (:func:`new_session_keyring`).
 - **files**: an empty root (read-only after setup) with read-only binds of ``/usr`` (and the
   host's ``/bin``, ``/lib*`` links), a few files of ``/etc`` (the loader cache, ``passwd``,
   fonts), the Python installation, the virtual environment and the ``coursekit`` package, and
@@ -20,11 +28,14 @@ which then drops every privilege as bwrap would. The sandbox is the same either 
 - **limits**: the runner sets ``RLIMIT_AS`` (``--memory``, default 2 GB), ``RLIMIT_NPROC``,
   ``RLIMIT_CPU``, ``RLIMIT_FSIZE`` and ``RLIMIT_NOFILE`` before the first cell. The kernel
   exempts a process whose user is root outside the sandbox from ``RLIMIT_NPROC``, so when the
-  grader runs as root the process cap (and a whole-sandbox memory cap) is a cgroup of its
-  own (:class:`ControlGroup`) where the cgroup file system allows it.
+  grader runs as root the process cap (and a whole-sandbox memory cap, and a cap of one CPU
+  for all its processes together) is a cgroup of its own (:class:`ControlGroup`) where the
+  cgroup file system allows it.
 - **the end**: the sandbox's PID namespace dies with its first process, so every process the
-  notebook started (a ``start_new_session`` daemon too) is killed when the runner ends or the
-  grader kills it; with a cgroup, its remaining processes are killed as well.
+  notebook started (a ``start_new_session`` daemon too) is killed when the grader kills that
+  process (through a pidfd taken when bwrap reported it: a notebook can take away the signal
+  that kills it with bwrap) or the runner ends; with a cgroup, its remaining processes are
+  killed as well.
 
 Results leave only through the channel pipe (:mod:`coursekit.grading.session`).
 """
@@ -71,6 +82,7 @@ class Limits:
 
     memory: int = 2 * 2**30  # bytes of address space per process (and of the cgroup)
     processes: int = 64  # tasks (threads count) of the sandbox's user
+    cpus: float = 1.0  # CPU time per second of the whole sandbox (with a cgroup)
     file_size: int = 128 * 2**20  # bytes per file written
     tmp_size: int = 256 * 2**20  # bytes of each tmpfs (/tmp, the work folder)
     open_files: int = 1024
@@ -131,6 +143,9 @@ def _isolation() -> list[str]:
         "sandbox",
         "--new-session",
         "--die-with-parent",
+        # The sandboxed program is PID 1: no process of bwrap's own runs in the sandbox
+        # (a notebook can ptrace a process of its user; this one could run unfiltered).
+        "--as-pid-1",
     ]
 
 
@@ -201,11 +216,19 @@ def runner_argv(pycache: str) -> list[str]:
 
 
 def bwrap_argv(
-    bwrap: str, limits: Limits, cache: Path, notebook_fd: int, notebook_name: str
+    bwrap: str,
+    limits: Limits,
+    cache: Path,
+    notebook_fd: int,
+    notebook_name: str,
+    seccomp: int | None = None,
 ) -> list[str]:
-    """The bwrap command line of one submission, up to (not including) the runner's."""
+    """The bwrap command line of one submission, up to (not including) the runner's;
+    ``seccomp``: a descriptor of :func:`seccomp_program`."""
     pycache = str(cache / "pycache")
     args = [bwrap, *_isolation(), *_system_binds(), "--proc", "/proc", "--dev", "/dev"]
+    if seccomp is not None:
+        args += ["--seccomp", str(seccomp)]
     for path in ("/tmp", WORK, "/dev/shm"):  # first: Python may live under /tmp (a CI clone)
         size = limits.tmp_size if path != "/dev/shm" else 64 * 2**20
         args += ["--size", str(size), "--tmpfs", path]
@@ -222,6 +245,130 @@ def bwrap_argv(
     return [*args, "--"]
 
 
+# -- system calls no notebook needs -------------------------------------------------------
+#: Refused (EPERM) to every process of a sandbox by a seccomp filter: the kernel keyrings (the
+#: sandbox's processes run as the grader's user outside their namespace, so a key the
+#: instructor's user may read, a Kerberos ticket say, would be theirs to read), memory that no
+#: per-process limit counts (memfd, System V shared memory and message queues), reading or
+#: writing other processes, and kernel interfaces that only widen what a notebook can attack.
+BLOCKED_SYSCALLS = (
+    "keyctl",
+    "add_key",
+    "request_key",
+    "memfd_create",
+    "memfd_secret",
+    "shmget",
+    "msgget",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "pidfd_getfd",
+    "userfaultfd",
+    "perf_event_open",
+    "bpf",
+    "io_uring_setup",
+)
+_SYSCALLS = {  # numbers per architecture (AUDIT_ARCH_* value, then name -> number)
+    "x86_64": (
+        0xC000003E,
+        {
+            "keyctl": 250, "add_key": 248, "request_key": 249, "memfd_create": 319,
+            "memfd_secret": 447, "shmget": 29, "msgget": 68, "ptrace": 101,
+            "process_vm_readv": 310, "process_vm_writev": 311, "pidfd_getfd": 438,
+            "userfaultfd": 323, "perf_event_open": 298, "bpf": 321, "io_uring_setup": 425,
+        },
+    ),
+    "aarch64": (
+        0xC00000B7,
+        {
+            "keyctl": 219, "add_key": 217, "request_key": 218, "memfd_create": 279,
+            "memfd_secret": 447, "shmget": 194, "msgget": 186, "ptrace": 117,
+            "process_vm_readv": 270, "process_vm_writev": 271, "pidfd_getfd": 438,
+            "userfaultfd": 282, "perf_event_open": 241, "bpf": 280, "io_uring_setup": 425,
+        },
+    ),
+}  # fmt: skip
+_EPERM, _SECCOMP_RET_ERRNO, _SECCOMP_RET_ALLOW = 1, 0x00050000, 0x7FFF0000
+_X32_SYSCALL_BIT = 0x40000000
+
+
+def seccomp_program() -> bytes | None:
+    """The seccomp filter (classic BPF, as ``bwrap --seccomp`` reads it) that refuses
+    :data:`BLOCKED_SYSCALLS`, and every system call of another ABI (i386, x32), whose numbers
+    differ; None on an architecture it does not know."""
+    import platform
+    import struct
+
+    known = _SYSCALLS.get(platform.machine())
+    if known is None:
+        return None
+    arch, numbers = known
+    ld, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, BPF_JMP|JEQ|K, |JGE|K, BPF_RET|K
+    checks = [(jge, _X32_SYSCALL_BIT)] if arch == 0xC000003E else []
+    checks += [(jeq, numbers[name]) for name in BLOCKED_SYSCALLS]
+    program = [(ld, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, _SECCOMP_RET_ERRNO | _EPERM)]
+    program.append((ld, 0, 0, 0))  # the system call's number
+    refuse = len(program) + len(checks) + 1  # the index of the last instruction
+    for code, value in checks:
+        program.append((code, refuse - len(program) - 1, 0, value))
+    program += [(ret, 0, 0, _SECCOMP_RET_ALLOW), (ret, 0, 0, _SECCOMP_RET_ERRNO | _EPERM)]
+    return b"".join(struct.pack("=HBBI", *instruction) for instruction in program)
+
+
+def install_seccomp() -> bool:
+    """Load :func:`seccomp_program` into this process (and all it starts from now on; it
+    cannot be removed); True when done. Sets ``no_new_privs``, which a filter requires."""
+    import ctypes
+
+    program = seccomp_program()
+    if program is None:
+        return False
+
+    class Program(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_char_p)]
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_no_new_privs, pr_set_seccomp, seccomp_mode_filter = 38, 22, 2
+    if libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0) != 0:
+        return False
+    fprog = Program(len(program) // 8, program)
+    return libc.prctl(pr_set_seccomp, seccomp_mode_filter, ctypes.byref(fprog), 0, 0) == 0
+
+
+def seccomp_fd() -> int | None:
+    """A descriptor holding :func:`seccomp_program` for ``bwrap --seccomp`` (the caller
+    closes it), or None."""
+    program = seccomp_program()
+    if program is None:
+        return None
+    fd = os.memfd_create("seccomp")
+    os.write(fd, program)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+_KEYCTL = {"x86_64": 250, "aarch64": 219, "riscv64": 219, "ppc64le": 271, "s390x": 280}
+KEYCTL_JOIN_SESSION_KEYRING = 1
+
+
+def new_session_keyring() -> bool:
+    """Give the calling thread, and every process it starts from now on, a new and empty
+    session keyring; True when done.
+
+    A sandbox's processes run as the grader's user outside their namespace, and they inherit
+    its session keyring: without this a notebook could read the keys the instructor's session
+    holds (``keyctl read``), a Kerberos ticket say. The grader calls it before its first
+    sandbox, and each runner before its first cell (so that sandboxes share no keyring)."""
+    import ctypes
+    import platform
+
+    number = _KEYCTL.get(platform.machine())
+    if number is None:
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    return libc.syscall(number, KEYCTL_JOIN_SESSION_KEYRING, None) >= 0
+
+
 def work_name(name: str) -> str:
     """The file name of the notebook's copy in the work folder."""
     base = re.sub(r"[^A-Za-z0-9._-]", "_", Path(name).name)[:100].lstrip(".")
@@ -229,9 +376,14 @@ def work_name(name: str) -> str:
 
 
 # -- cgroups -----------------------------------------------------------------------------------
+_CPU_PERIOD = 100_000  # microseconds
+
+
 class ControlGroup:
-    """A cgroup per sandbox with a process cap (``pids.max``) and a memory cap, for a grader
-    that may create cgroups (root, with the cgroup file system mounted writable).
+    """A cgroup per sandbox with a process cap (``pids.max``), a memory cap and a CPU cap
+    (:attr:`Limits.cpus`: however many processes a notebook starts, its neighbours keep their
+    share of the machine), for a grader that may create cgroups (root, with the cgroup file
+    system mounted writable).
 
     The sandbox enters it before bwrap starts (:meth:`wrap`), so every process of the
     sandbox is counted; :meth:`close` kills whatever is left and removes it.
@@ -248,11 +400,15 @@ class ControlGroup:
                 path = base / name
                 path.mkdir()
                 dirs.append(path)
+                quota = max(1000, int(limits.cpus * _CPU_PERIOD))
                 for file, value in (
                     ("pids.max", limits.processes),
                     ("memory.limit_in_bytes", limits.memory),  # cgroup v1
                     ("memory.max", limits.memory),  # cgroup v2
                     ("memory.swap.max", 0),
+                    ("cpu.cfs_period_us", _CPU_PERIOD),  # cgroup v1
+                    ("cpu.cfs_quota_us", quota),
+                    ("cpu.max", f"{quota} {_CPU_PERIOD}"),  # cgroup v2
                 ):
                     if (path / file).exists():
                         (path / file).write_text(str(value))
@@ -301,6 +457,9 @@ def _sleep(seconds: float) -> None:
     time.sleep(seconds)
 
 
+_CONTROLLERS = ("pids", "memory", "cpu")
+
+
 @cache
 def _controller_bases() -> dict[str, Path]:
     """Where this process may create child cgroups, per controller (pids, memory): only
@@ -343,7 +502,7 @@ def _find_bases() -> dict[str, Path]:
             continue
         root, mountpoint = fields[3], fields[4]
         if kind[0] == "cgroup":
-            for controller in ("pids", "memory"):
+            for controller in _CONTROLLERS:
                 if controller in kind[2].split(",") and controller in paths:
                     relative = os.path.relpath(paths[controller], root)
                     base = Path(mountpoint, relative).resolve()
@@ -357,7 +516,8 @@ def _find_bases() -> dict[str, Path]:
         if kind[:1] == ["cgroup2"] and paths.get("v2:0") == "/" and len(fields) > 4:
             base = Path(fields[4])
             try:
-                wanted = {"pids", "memory"} & set((base / "cgroup.controllers").read_text().split())
+                controllers = set((base / "cgroup.controllers").read_text().split())
+                wanted = set(_CONTROLLERS) & controllers
                 (base / "cgroup.subtree_control").write_text(" ".join(f"+{c}" for c in wanted))
             except OSError:
                 return {}

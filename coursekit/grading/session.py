@@ -13,7 +13,13 @@ The grader keeps the time limits even if the notebook defeats the runner's own (
 ignores its interrupt, a function that blocks the alarm): the sandbox is killed when a cell or
 a check has run half its limit again plus :data:`GRACE` seconds, or at the submission's ``timeout``
 (counted from its first cell), or :data:`STARTUP_TIMEOUT` seconds after the start if the runner
-never says it is ready. Answers received until then stand.
+never says it is ready. Answers received until then stand. Stopping a sandbox kills its first
+process (whose PID bwrap reports on ``--info-fd``; held as a pidfd), which ends every process in
+it, and bwrap.
+
+The channel is read defensively: a line that is not JSON, too deep to parse, or a message of
+the wrong shape (a cell number that is not an integer, a "fatal" after the runner said it was
+ready) is counted as ignored, never an error of the grader's.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursekit.grading import sandbox
-from coursekit.grading.zygote import CHANNEL, HOLDER, fork_runner
+from coursekit.grading.zygote import CHANNEL, HOLDER, fork_runner, read_info
 
 STARTUP_TIMEOUT = 60  # seconds from the start to "ready" (imports)
 GRACE = 10  # seconds (plus half the limit) past the runner's own cell or check limit before
@@ -100,11 +106,12 @@ class _Reader:
         return min(limits)
 
     def line(self, data: bytes) -> None:
-        try:
+        try:  # RecursionError: a line of ten thousand "["
             message = json.loads(data)
-        except ValueError:
-            message = None
-        if not isinstance(message, dict) or not self._apply(message):
+            applied = isinstance(message, dict) and self._apply(message)
+        except (ValueError, TypeError, RecursionError):
+            applied = False
+        if not applied:
             self.run.ignored += 1
 
     def _apply(self, m: dict) -> bool:
@@ -114,27 +121,28 @@ class _Reader:
         if m.get("ready") is True and self.ready_at is None:
             self.ready_at = now
             run.ready = True
-        elif "fatal" in m:
+        elif "fatal" in m and self.ready_at is None:  # only a runner that never started
             run.fatal = _text(m["fatal"]) or "unknown error"
         elif "cell" in m and m.get("start") is True:
-            if m["cell"] not in self.cells:
+            if type(m["cell"]) is not int or m["cell"] not in self.cells:
                 return False
             run.current, self.phase_at = m["cell"], now
         elif "cell" in m and "stopped" in m:
             error, stopped = m.get("error"), m["stopped"]
-            if m["cell"] not in self.cells or type(stopped) is not bool:
+            if type(m["cell"]) is not int or m["cell"] not in self.cells:
+                return False
+            if type(stopped) is not bool:
                 return False
             run.cells[m["cell"]] = (_text(error), stopped)
             run.current = None
         elif "checking" in m:
-            if m["checking"] not in self.keys:
+            if type(m["checking"]) is not str or m["checking"] not in self.keys:
                 return False
             run.checking, self.phase_at = m["checking"], now
         elif isinstance(m.get("answers"), dict):
-            for key, data in m["answers"].items():
-                if key not in self.keys:
-                    return False
-                run.answers[key] = data
+            if not set(m["answers"]) <= self.keys:
+                return False
+            run.answers.update(m["answers"])
         elif "extract_error" in m and len(run.problems) < 20:
             run.problems.append(f"extracting the answers failed: {_text(m['extract_error'])}")
         elif m.get("done") is True:
@@ -160,6 +168,7 @@ async def run_submission(
     owned = [read_fd, write_fd]  # descriptors to close if something fails
     scratch = None
     group = None
+    sandbox_fd = None  # a pidfd of the sandbox's first process
     try:
         limits = settings.limits
         cpu = settings.timeout + STARTUP_TIMEOUT + settings.check_timeout * (2 * len(keys) + 2)
@@ -175,18 +184,27 @@ async def run_submission(
             owned.append(notebook_fd)
             os.write(notebook_fd, notebook)
             os.lseek(notebook_fd, 0, os.SEEK_SET)
+            filter_fd = sandbox.seccomp_fd()  # for every process of the sandbox
+            extra = () if filter_fd is None else (filter_fd,)
+            owned += extra
             argv = sandbox.bwrap_argv(
-                settings.bwrap, limits, settings.cache, notebook_fd, sandbox.work_name(name)
+                settings.bwrap,
+                limits,
+                settings.cache,
+                notebook_fd,
+                sandbox.work_name(name),
+                seccomp=filter_fd,
             )
             env, cwd = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, None
+            info_r, info_w = os.pipe()  # bwrap says there the PID of the sandbox's first process
+            owned += [info_r, info_w]
+            argv[-1:] = ["--info-fd", str(info_w), "--"]
             if settings.zygote is not None:  # a placeholder holds the namespaces; see zygote.py
-                info_r, info_w = os.pipe()
-                owned += [info_r, info_w]
-                argv[-1:] = ["--info-fd", str(info_w), "--", *HOLDER]
-                fds = (info_w, notebook_fd)
+                argv += HOLDER
+                fds = (info_w, notebook_fd, *extra)
             else:
                 argv += [*sandbox.runner_argv(pycache), "-m", "coursekit.grading.runner"]
-                fds = (write_fd, notebook_fd)
+                fds = (write_fd, notebook_fd, info_w, *extra)
         else:
             scratch = Path(tempfile.mkdtemp(prefix="coursekit-unsandboxed-"))
             (scratch / sandbox.work_name(name)).write_bytes(notebook)
@@ -215,12 +233,24 @@ async def run_submission(
         for fd in fds:
             os.close(fd)
             owned.remove(fd)
-        if settings.sandboxed and settings.zygote is not None:
-            owned.remove(info_r)  # fork_runner closes it
+        if settings.sandboxed:
+            owned.remove(info_r)  # read_info closes it
             try:
-                settings_fd = await fork_runner(settings.zygote, info_r, procs, write_fd)
+                pid1 = await asyncio.to_thread(read_info, info_r)
+                # Killing the sandbox's first process ends every process of the sandbox, even
+                # one that outlived bwrap (a runner bwrap started is that process, and can
+                # take away the signal that kills it with bwrap). A descriptor of the process
+                # itself, so that its PID cannot be another's later.
+                sandbox_fd = os.pidfd_open(pid1)
+            except (OSError, RuntimeError, ValueError):
+                pid1 = None  # bwrap failed to set the sandbox up: its stderr will say why
+        if settings.sandboxed and settings.zygote is not None:
+            try:
+                if pid1 is None:
+                    raise RuntimeError("bwrap gave no information")
+                settings_fd = await fork_runner(settings.zygote, pid1, procs, write_fd)
             except Exception:  # the zygote failed: this and later runners start from scratch
-                _kill(process, True)
+                _kill(process, True, sandbox_fd)
                 await process.wait()
                 settings.zygote = None
                 return await run_submission(cells, notebook, name, lecture, keys, settings)
@@ -250,7 +280,7 @@ async def run_submission(
             if reader.ready_at is not None:
                 run.runtime = time.monotonic() - reader.ready_at
         finally:
-            _kill(process, settings.sandboxed)
+            _kill(process, settings.sandboxed, sandbox_fd)
             if group is not None:
                 group.close()
             try:
@@ -268,6 +298,9 @@ async def run_submission(
     finally:
         for fd in owned:
             os.close(fd)
+        if sandbox_fd is not None:
+            _kill(None, True, sandbox_fd)
+            os.close(sandbox_fd)
         if group is not None:
             group.close()
         if scratch is not None:
@@ -342,9 +375,18 @@ async def _read_channel(fd: int, reader: _Reader) -> None:
         transport.close()
 
 
-def _kill(process, sandboxed: bool) -> None:
-    """Stop a run: killing bwrap ends its PID namespace (``--die-with-parent``) and with it
-    every process inside; without a sandbox, the runner's process group is killed."""
+def _kill(process, sandboxed: bool, sandbox_fd: int | None = None) -> None:
+    """Stop a run: killing the sandbox's first process (``sandbox_fd``, a pidfd) ends its PID
+    namespace and with it every process inside, and so does killing bwrap
+    (``--die-with-parent``) unless the notebook took that away from the first process;
+    without a sandbox, the runner's process group is killed."""
+    if sandbox_fd is not None:
+        try:
+            signal.pidfd_send_signal(sandbox_fd, signal.SIGKILL)
+        except OSError:
+            pass
+    if process is None:
+        return
     try:
         if sandboxed:
             process.kill()

@@ -4,8 +4,8 @@ Starting a fresh Python in each sandbox costs about a second of imports (numpy, 
 matplotlib, IPython, coursekit) per submission. The *zygote* imports them once per batch,
 outside any sandbox, and never runs a notebook's code. For each submission the grader first
 creates the submission's bubblewrap sandbox as usual (:func:`~coursekit.grading.sandbox.
-bwrap_argv`), with a placeholder command (``sleep``) that holds its namespaces, and then asks
-the zygote for a runner. The zygote forks a child that
+bwrap_argv`), with a placeholder command (``sleep``, the sandbox's first process) that holds
+its namespaces, and then asks the zygote for a runner. The zygote forks a child that
 
 1. joins the submission's cgroup (if any), then the sandbox's namespaces, exactly those that
    bwrap made (``setns``: its user namespace's parent, then mount, network, IPC, UTS, cgroup
@@ -18,7 +18,8 @@ the zygote for a runner. The zygote forks a child that
    descriptors it needs, the sandbox's environment, and checks the result in
    ``/proc/self/status`` (or stops);
 4. becomes the runner (:func:`coursekit.grading.runner.main`), settings and cells read from a
-   pipe, results written to the channel.
+   pipe, results written to the channel; the runner loads the sandbox's seccomp filter before
+   the first cell, as bwrap did for the placeholder.
 
 So the process that runs a notebook is in the same namespaces, with the same user, files,
 limits and lack of privileges as one that bwrap started itself, and it dies with the sandbox.
@@ -125,10 +126,9 @@ class Zygote:
 HOLDER = ("/usr/bin/sleep", "infinity")  # the placeholder that holds a sandbox's namespaces
 
 
-async def fork_runner(zygote, info_fd: int, procs: list[str], channel_fd: int) -> int:
-    """Ask the zygote for a runner in the sandbox whose bwrap reports on ``info_fd``; the
-    descriptor to write the settings and cells to."""
-    pid1 = await asyncio.to_thread(_read_info, info_fd)
+async def fork_runner(zygote, pid1: int, procs: list[str], channel_fd: int) -> int:
+    """Ask the zygote for a runner in the sandbox whose first process is ``pid1`` (from bwrap's
+    ``--info-fd``, :func:`read_info`); the descriptor to write the settings and cells to."""
     holder = await asyncio.to_thread(_wait_for_holder, pid1)
     settings_r, settings_w = os.pipe()
     try:
@@ -141,7 +141,7 @@ async def fork_runner(zygote, info_fd: int, procs: list[str], channel_fd: int) -
     return settings_w
 
 
-def _read_info(fd: int) -> int:
+def read_info(fd: int) -> int:
     """The host PID of the sandbox's first process, from bwrap's ``--info-fd``."""
     data = b""
     try:
@@ -157,15 +157,16 @@ def _read_info(fd: int) -> int:
 
 
 def _wait_for_holder(pid1: int) -> int:
-    """The placeholder's PID, once bwrap has set the sandbox up and started it."""
+    """The placeholder's PID, once bwrap has set the sandbox up and started it: the sandbox's
+    first process itself (``--as-pid-1``), or a child of it."""
     want = ("\0".join(HOLDER) + "\0").encode()
     end = time.monotonic() + READY_TIMEOUT
     while time.monotonic() < end:
         try:
             children = Path(f"/proc/{pid1}/task/{pid1}/children").read_text().split()
-            for child in children:
-                if Path(f"/proc/{child}/cmdline").read_bytes() == want:
-                    return int(child)
+            for candidate in [str(pid1), *children]:
+                if Path(f"/proc/{candidate}/cmdline").read_bytes() == want:
+                    return int(candidate)
         except OSError:
             pass
         time.sleep(0.002)
@@ -233,7 +234,7 @@ def _enter(request: dict, fds: list[int]) -> None:  # pragma: no cover - a forke
         holder, pid1 = int(request["holder"]), int(request["pid1"])
         alive = os.pidfd_open(holder)  # the holder itself: its PID cannot be reused meanwhile
         with open(f"/proc/{holder}/stat") as handle:
-            if int(handle.read().rsplit(")", 1)[1].split()[1]) != pid1:
+            if holder != pid1 and int(handle.read().rsplit(")", 1)[1].split()[1]) != pid1:
                 raise RuntimeError("the placeholder is not bwrap's")
         links = {}
         spaces = {}
