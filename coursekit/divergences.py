@@ -133,8 +133,10 @@ def alpha_divergence(p, q, alpha, base=None) -> float:
     (:func:`hellinger_squared`). Computed on the grid of the module docstring; for α ≤ ½
     as [∫(p − q) − ∫ q (e^{α log(p/q)} − 1)/α]/(1 − α), and for α > ½ through the symmetry
     D_α(p‖q) = D_{1−α}(q‖p), so nothing cancels as α approaches 0 or 1. Accurate to ~1e-10;
-    never negative (a rounding residue is returned as 0). Units: nats for ``base=None``,
-    bits for ``base=2``.
+    never negative (a rounding residue is returned as 0). For 0 < α < 1 the integral holds
+    no logarithm, so D_α has no unit; the factor 1/(α(1−α)) scales it so that its limits
+    are the KLs in nats. ``base=2`` rescales the whole family by 1/ln 2, so that its limits
+    are the KLs in bits.
 
     Introduced in lecture 07 (Between the two KLs).
 
@@ -217,10 +219,11 @@ def fit_alpha(target, alpha, init: Gaussian) -> Gaussian:
     .. math:: \nabla_\theta D_\alpha = -\frac1\alpha \int p^\alpha q^{1-\alpha}\,
               \nabla_\theta \log q \, dx .
 
-    As α grows the fit slides from mode seeking to mass covering: for
-    p = ½N(−3, 1) + ½N(3, 1) started at a mode, σ ≈ 1.0 near α = 0 (the reverse-KL fit on
-    that mode), and for larger α the mode fit disappears and q covers both modes, ending at
-    moment matching (μ = 0, σ² = 10) at α = 1. The endpoints are exactly the lecture-04 fits:
+    As α grows the best fit goes from mode seeking to mass covering, and for a two-mode
+    target it does not slide but jumps: for p = ½N(−3, 1) + ½N(3, 1) the fit on a mode
+    (σ ≈ 1.0 near α = 0, the reverse-KL fit) is the best one up to α ≈ 0.115, a central fit
+    beyond, and the fit on the mode, a local optimum from there on, disappears at α ≈ 0.468;
+    the central fit ends at moment matching (μ = 0, σ² = 10) at α = 1. The endpoints are exactly the lecture-04 fits:
     ``alpha=0`` returns :func:`coursekit.fitting.fit_reverse_kl` from ``init`` and
     ``alpha=1`` :func:`coursekit.fitting.fit_forward_kl`. Takes a few milliseconds.
 
