@@ -6,7 +6,7 @@
 - Accessibility (axe-core, WCAG 2.5.3 and ARIA): myst-nb names every folded cell "Toggle
   hidden content" while it shows "Show code cell source" or "Show the solution", and docutils
   puts doc-biblioentry items in a list; both are repaired in each page's body. Two theme
-  buttons are overridden in book/_templates.
+  buttons are overridden in book/_templates, and the sidebar's section toggles get a name.
 - The notebooks' explorers include their kernel-free view only when asked to, as here.
 - The API reference links each "Introduced in lecture NN" of a docstring to that lecture, and
   resolves names that docstrings give where they are re-exported (``coursekit.fitting.x``).
@@ -48,12 +48,27 @@ ACCESSIBLE_MARKUP = {
 }
 
 
+#: The theme's toggle of a sidebar entry with sections is an icon alone: give it a name.
+SIDEBAR_TOGGLE = '<summary><span class="toctree-toggle" role="presentation">'
+NAMED_TOGGLE = (
+    '<summary aria-label="Show or hide the sections">'
+    '<span class="toctree-toggle" role="presentation">'
+)
+
+
 def accessible_markup(app, pagename, templatename, context, doctree):
     body = context.get("body")
     if body:
         for markup, repair in ACCESSIBLE_MARKUP.items():
             body = body.replace(markup, repair)
         context["body"] = body
+    sidebar = context.get("generate_toctree_html")
+    if callable(sidebar):
+
+        def named_toggles(*args, **kwargs):
+            return str(sidebar(*args, **kwargs)).replace(SIDEBAR_TOGGLE, NAMED_TOGGLE)
+
+        context["generate_toctree_html"] = named_toggles
 
 
 LECTURE_MENTION = re.compile(r"(?<![`/\w])([Ll]ecture) (\d{2})\b")
@@ -134,7 +149,7 @@ def setup(app):
     os.environ["COURSEKIT_STATIC_EXPLORERS"] = "1"
     app.setup_extension("sphinx.ext.autodoc")
     app.connect("html-page-context", unique_scripts, priority=900)
-    app.connect("html-page-context", accessible_markup)
+    app.connect("html-page-context", accessible_markup, priority=900)  # after the theme's
     app.connect("autodoc-process-docstring", link_lectures)
     app.connect("missing-reference", resolve_reexports)
     app.add_css_file("print.css", media="print")
