@@ -223,9 +223,10 @@ def fit_alpha(target, alpha, init: Gaussian) -> Gaussian:
     target it does not slide but jumps: for p = ½N(−3, 1) + ½N(3, 1) the fit on a mode
     (σ ≈ 1.0 near α = 0, the reverse-KL fit) is the best one up to α ≈ 0.115, a central fit
     beyond, and the fit on the mode, a local optimum from there on, disappears at α ≈ 0.468;
-    the central fit ends at moment matching (μ = 0, σ² = 10) at α = 1. The endpoints are exactly the lecture-04 fits:
-    ``alpha=0`` returns :func:`coursekit.fitting.fit_reverse_kl` from ``init`` and
-    ``alpha=1`` :func:`coursekit.fitting.fit_forward_kl`. Takes a few milliseconds.
+    the central fit ends at moment matching (μ = 0, σ² = 10) at α = 1. The endpoints are
+    exactly the lecture-04 fits: ``alpha=0`` returns :func:`coursekit.fitting.fit_reverse_kl`
+    from ``init`` and ``alpha=1`` :func:`coursekit.fitting.fit_forward_kl`. Takes a few
+    milliseconds.
 
     Introduced in lecture 07 (Between the two KLs).
     """
