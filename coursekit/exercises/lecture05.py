@@ -7,6 +7,8 @@ import numpy as np
 
 from coursekit.exercises import ChoiceExercise, ExerciseSet, FunctionExercise, ValueExercise
 from coursekit.exercises import lecture05_mistakes as r
+from coursekit.exercises import mistakes as m
+from coursekit.exercises.core import MISTAKE_RTOL, significant_tolerance
 
 #: The lecture works with x = (1, 2, 3, 4, 5); the value exercises ask for the same ideas on
 #: other data, so that no answer is printed in the lecture.
@@ -16,13 +18,66 @@ KNOWN_MEAN = 4.0
 #: minimum is not the cross-entropy's).
 SMALL_SAMPLE = np.array([0.5, -0.3, 1.2, 0.6])
 MODEL_SIGMA = 1.0
-#: Rolls of a three-sided die, as counts (goal 1, discrete data).
+#: Rolls of a three-sided die, as counts, and a model that is not fitted (goal 1, discrete).
 COUNTS = np.array([5, 3, 2])
-#: A model that is not fitted, N(1, 2²), against the source N(0, 1) (goal 1, continuous data).
-MODEL = (1.0, 2.0)
+MODEL_Q = np.array([0.25, 0.25, 0.5])
+#: The fixed mean of a model N(μ, σ²) whose σ is fitted to data from N(0, 1) (goals 1 and 3).
+FIXED_MEAN = 2.0
 #: Two clusters with nothing in between (goal 4: maximum likelihood covers both).
 CLUSTERS = np.array([-3.0, -2.5, -2.0, 2.0, 2.5, 3.0])
 IN_GAP, IN_CLUSTER = 0.0, 2.5
+
+
+def _shortened(value, expected) -> bool:
+    """Whether ``value`` is ``expected`` rounded or cut off to some significant figures."""
+    if not np.all(np.isfinite(value)) or not np.all(expected):
+        return False
+    exponent = np.floor(np.log10(np.abs(expected)))
+    for figures in range(1, 12):
+        scale = 10.0 ** (exponent - figures + 1)
+        for shorten in (np.round, np.trunc):
+            if np.allclose(value, shorten(expected / scale) * scale, rtol=1e-12, atol=0):
+                return True
+    return False
+
+
+def estimated_not_derived(
+    digits: int, others, reference, message: str, band: float = 2.0, within: float = 0.02
+) -> m.Predicate:
+    """A value near the exact answer (beyond ``band`` half-units of its last asked figure,
+    within ``within`` of it) that is neither a rounding of it nor explained by ``others``, the
+    exercise's other rules: most likely a sample estimate where an exact value was asked.
+    ``message`` says what to compute instead."""
+
+    def test(result, args, expected):
+        if result.shape != expected.shape or not np.all(np.isfinite(result)):
+            return False
+        off = np.abs(result - expected)
+        if np.all(off <= band * significant_tolerance(expected, digits)):
+            return False  # the checker's own near-miss message speaks to this
+        if np.any(off > within * np.abs(expected)) or _shortened(result, expected):
+            return False
+        return not any(
+            rule.explains(result, args, reference, expected, rtol=MISTAKE_RTOL) for rule in others
+        )
+
+    return m.Predicate(
+        "a sample estimate",
+        message,
+        test,
+        lambda ref: lambda *a: np.asarray(ref(*a), dtype=float) * (1 - within / 4),
+    )
+
+
+LIMIT_ESTIMATED = estimated_not_derived(
+    6,
+    r.LIMIT_MISTAKES,
+    r.fitted_nll_limit,
+    "Close, but not the exact limit. If you simulated data and averaged, that is an "
+    "estimate: a Monte Carlo average scatters in the 3rd or 4th figure even with a "
+    "million points. Compute the limit exactly instead, as an expectation under P. If you "
+    "did use the formulas, keep full precision in every step.",
+)
 
 EXERCISES = ExerciseSet(
     "05",
@@ -92,11 +147,12 @@ EXERCISES = ExerciseSet(
             mistakes=r.OFFSET_MISTAKES,
             hints=[
                 "Both curves are parabolas in μ with the same curvature (the lecture's "
-                "explorer section): find the lowest point of each.",
-                "The NLL is lowest at μ̂ = x̄, with value ½ log(2π) + S/2, where "
-                "S = (1/N) Σ (xᵢ − x̄)²; the cross-entropy is lowest at μ = 0, with value "
-                "½ log(2π) + ½.",
-                "The ½ log(2π) cancels: the answer depends on the data only through S.",
+                "explorer section). Find the lowest point of each: at which μ, and how high?",
+                "For the NLL split Σ (xᵢ − μ)² = N·S + N(x̄ − μ)², with S = (1/N) Σ (xᵢ − x̄)²; "
+                "for the cross-entropy use ⟨(x − μ)²⟩_p = Var(x) + (0 − μ)² = 1 + μ² under "
+                "P = N(0, 1). Which μ removes the μ-dependent part of each?",
+                "At their lowest points the squared terms are S/2 and 1/2, and the "
+                "½ log(2π) is common to both: it cancels in the difference.",
             ],
             solution_code="x = np.array([0.5, -0.3, 1.2, 0.6])\n"
             "S = np.mean((x - x.mean()) ** 2)\n"
@@ -106,45 +162,54 @@ EXERCISES = ExerciseSet(
         ),
         "q4": ValueExercise(
             prompt="A three-sided die is rolled 10 times: outcome 1 comes up five times, "
-            "outcome 2 three times and outcome 3 twice. Among all categorical models "
-            "q = (q₁, q₂, q₃), what is the smallest average NLL of these rolls? In nats, to 6 "
-            "significant figures.",
-            variable="best_mean_nll",
-            reference=r.best_mean_nll,
-            args=(COUNTS,),
+            "outcome 2 three times and outcome 3 twice. A model q = (0.25, 0.25, 0.5) is "
+            "proposed. By how much does the best categorical model (the maximum-likelihood "
+            "one) lower the average NLL of these rolls below q's? In nats, to 6 significant "
+            "figures. (Predict first: which divergence, between which two distributions, is "
+            "this drop?)",
+            variable="nll_drop",
+            reference=r.nll_drop,
+            args=(COUNTS, MODEL_Q),
             unit="nats",
             digits=6,
-            mistakes=r.BEST_NLL_MISTAKES,
+            mistakes=r.NLL_DROP_MISTAKES,
             hints=[
                 "Which categorical model maximises the likelihood of the rolls? (The "
                 "lecture's loaded die.)",
-                "At that model KL(P_D‖Q) = 0, so the average NLL, KL + H(P_D), equals the "
-                "other term.",
+                "For every model, the average NLL is KL(P_D‖Q) + H(P_D), with P_D the "
+                "frequencies of the rolls. What is the KL at the best model?",
+                "At the best model the KL is 0, so the drop is KL(P_D‖Q) for q = "
+                "(0.25, 0.25, 0.5): Σ p_D log(p_D/q) with p_D = (0.5, 0.3, 0.2).",
             ],
-            solution_code="frequencies = np.array([5, 3, 2]) / 10  # the best model\n"
-            "best_mean_nll = -np.sum(frequencies * np.log(frequencies))  # = H(P_D)",
+            solution_code="frequencies = np.array([5, 3, 2]) / 10  # P_D, also the best model\n"
+            "q = np.array([0.25, 0.25, 0.5])\n"
+            "# NLL(q) - NLL(best) = [KL(P_D||q) + H(P_D)] - [0 + H(P_D)] = KL(P_D||q)\n"
+            "nll_drop = np.sum(frequencies * np.log(frequencies / q))",
         ),
         "q5": ValueExercise(
-            prompt="Data are drawn from the source P = N(0, 1), and the model Q = N(1, 2²) "
-            "(mean 1, standard deviation 2) is not fitted. As the number of data points N "
-            "grows, what number does the average NLL of Q approach? In nats, to 6 significant "
-            "figures.",
-            variable="nll_limit",
-            reference=r.nll_limit,
-            args=MODEL,
+            prompt="Data x₁, …, x_N are drawn from the source P = N(0, 1). The model "
+            "Q = N(2, σ²) has its mean held at 2, and only σ is fitted by maximum "
+            "likelihood. As N grows, what number does the average NLL of the fitted model "
+            "approach? In nats, to 6 significant figures.",
+            variable="fitted_nll_limit",
+            reference=r.fitted_nll_limit,
+            args=(FIXED_MEAN,),
             unit="nats",
             digits=6,
-            mistakes=r.NLL_LIMIT_MISTAKES,
+            mistakes=[*r.LIMIT_MISTAKES, LIMIT_ESTIMATED],
             hints=[
-                "By the law of large numbers an average over the data approaches an "
-                "expectation: of −log q(x), with x drawn from which distribution?",
-                "It is the cross-entropy H(P, Q) = ⟨−log q(x)⟩_p. With q = N(μ, σ²), "
-                "−log q(x) = ½ log(2πσ²) + (x − μ)²/(2σ²).",
-                "Under P = N(0, 1), ⟨(x − μ)²⟩ = 1 + μ².",
+                "By the law of large numbers the average NLL of a model approaches an "
+                "expectation: the cross-entropy H(P, Q) = ⟨−log q(x)⟩_p. As N grows, which σ "
+                "minimises it?",
+                "With q = N(2, σ²), H(P, Q) = ½ log(2πσ²) + ⟨(x − 2)²⟩_p/(2σ²). Minimise over "
+                "σ² as the lecture did for the MLE: the best σ² is ⟨(x − 2)²⟩_p.",
+                "Under P = N(0, 1), ⟨(x − 2)²⟩ = Var(x) + (0 − 2)² = 5; at σ² = 5 the squared "
+                "term is ½.",
             ],
-            solution_code="mu, sigma = 1.0, 2.0\n"
-            "# H(P, Q) = <-log q(x)> for x ~ N(0, 1), where <(x - mu)^2> = 1 + mu^2\n"
-            "nll_limit = 0.5 * np.log(2 * np.pi * sigma**2) + (1 + mu**2) / (2 * sigma**2)",
+            solution_code="mu = 2.0\n"
+            "var = 1 + mu**2  # the fitted sigma^2 -> <(x - mu)^2> under N(0, 1)\n"
+            "# the average NLL -> H(P, Q) at that sigma: 0.5 log(2 pi var) + var / (2 var)\n"
+            "fitted_nll_limit = 0.5 * np.log(2 * np.pi * var) + 0.5",
         ),
         "q6": ValueExercise(
             prompt="The data x = (−3, −2.5, −2, 2, 2.5, 3) lie in two clusters, with nothing "

@@ -5,10 +5,12 @@ import numpy as np
 
 from coursekit import info
 from coursekit.exercises import mistakes as m
-from coursekit.gaussians import Gaussian, gaussian_entropy, gaussian_kl
+from coursekit.gaussians import Gaussian, gaussian_entropy
 
-#: The source P = N(0, 1) of the data of exercise 5.
+#: The source P = N(0, 1) of the data of exercises 3 and 5.
 SOURCE = Gaussian(0.0, 1.0)
+#: h(P) = ½ ln(2πe), the differential entropy of the source.
+H_SOURCE = float(gaussian_entropy(1.0))
 
 NLL_SIGN = (
     "Your result has the right size but the wrong sign. The average NLL is "
@@ -81,13 +83,18 @@ def _counts_ignored(reference):
     return lambda values, counts: np.array([np.mean(values), np.var(values)])
 
 
-def _divided_by_distinct_values(reference):
+def _counted(mean_by: str, var_by: str):
+    """A mistaken mle_from_counts: the mean and the variance each divide the count-weighted
+    sum by N (``"N"``) or by the number of distinct values (``"distinct"``), or the mean is
+    the plain average of the distinct values (``"unweighted"``)."""
+
     def mistaken(values, counts):
         values, counts = np.asarray(values, dtype=float), np.asarray(counts, dtype=float)
-        mean = np.sum(counts * values) / len(values)
-        return np.array([mean, np.sum(counts * (values - mean) ** 2) / len(values)])
+        by = {"N": counts.sum(), "distinct": len(values)}
+        mean = np.mean(values) if mean_by == "unweighted" else counts @ values / by[mean_by]
+        return np.array([mean, counts @ (values - mean) ** 2 / by[var_by]])
 
-    return mistaken
+    return lambda reference: mistaken
 
 
 def _unbiased_from_counts(reference):
@@ -129,7 +136,27 @@ COUNTS_MISTAKES = [
         "divided by the number of distinct values",
         "You divided by the number of distinct values, len(values). N is the number "
         "of data points, counts.sum(): each value has probability count/N.",
-        _divided_by_distinct_values,
+        _counted("distinct", "distinct"),
+    ),
+    m.Mistake(
+        "variance divided by the number of distinct values",
+        "Your mean is right, but your variance divides the weighted sum of squares by the "
+        "number of distinct values, len(values). Like the mean, it is an average over the "
+        "N = counts.sum() data points: divide by N (weights count/N).",
+        _counted("N", "distinct"),
+    ),
+    m.Mistake(
+        "mean divided by the number of distinct values",
+        "Your mean divides Σ count·value by the number of distinct values, len(values); "
+        "N = counts.sum() data points were seen, so divide by N (weights count/N).",
+        _counted("distinct", "N"),
+    ),
+    m.Mistake(
+        "unweighted mean",
+        "Your variance weights the values by their counts, but your mean is the plain "
+        "average of the distinct values, as if each had been seen once. The mean is an "
+        "average over the data too: μ̂ = Σ (count/N) value.",
+        _counted("unweighted", "N"),
     ),
     m.Mistake(
         "unbiased variance",
@@ -169,9 +196,9 @@ def _nll(x, mu, sigma):
     return 0.5 * np.log(2 * np.pi * sigma**2) + np.mean((x - mu) ** 2) / (2 * sigma**2)
 
 
-def _cross_entropy_from_source(mu, sigma):
-    """H(P, Q) for P = N(0, 1) and Q = N(mu, sigma²)."""
-    return 0.5 * np.log(2 * np.pi * sigma**2) + (1.0 + mu**2) / (2 * sigma**2)
+def _cross_entropy_from_source(mu, var):
+    """H(P, Q) for P = N(0, 1) and Q = N(mu, var), var a variance."""
+    return 0.5 * np.log(2 * np.pi * var) + (1.0 + mu**2) / (2 * var)
 
 
 OFFSET_MISTAKES = [
@@ -187,14 +214,14 @@ OFFSET_MISTAKES = [
     ),
     m.confused_with(
         "compared at the same μ",
-        lambda x, s: _nll(x, np.mean(x), s) - _cross_entropy_from_source(np.mean(x), s),
+        lambda x, s: _nll(x, np.mean(x), s) - _cross_entropy_from_source(np.mean(x), s**2),
         "That compares the two curves at the same μ = x̄. The question compares their "
         "lowest points, which lie at different μ: x̄ for the NLL, 0 for the "
         "cross-entropy.",
     ),
     m.confused_with(
         "compared at μ = 0",
-        lambda x, s: _nll(x, 0.0, s) - _cross_entropy_from_source(0.0, s),
+        lambda x, s: _nll(x, 0.0, s) - _cross_entropy_from_source(0.0, s**2),
         "That compares the two curves at μ = 0, where the cross-entropy is lowest "
         "but the NLL is not. The NLL is lowest at the MLE μ̂ = x̄.",
     ),
@@ -211,55 +238,131 @@ OFFSET_MISTAKES = [
         "Twice the answer: both curves have the squared term divided by 2σ², so the "
         "difference of their minima is (S − 1)/(2σ²).",
     ),
+    m.confused_with(
+        "h(P)",
+        lambda x, s: H_SOURCE,
+        "That is h(P) = ½ ln(2πe), the constant gap between the cross-entropy and the *KL*. "
+        "The question compares the NLL with the cross-entropy itself: two parabolas of the "
+        "same curvature, each with its own lowest point. How high is each?",
+    ),
     m.bits_for_nats(),
 ]
 
 
-# -- q4, q5: what the NLL is, for discrete and for continuous data ------------------------------
+# -- q4: how much the best categorical model gains over a given one ----------------------------
 
 
-def best_mean_nll(counts):
-    """The smallest average NLL of a categorical model: the entropy of the frequencies."""
+def _frequencies(counts):
     counts = np.asarray(counts, dtype=float)
-    return info.entropy(counts / counts.sum())
+    return counts / counts.sum()
 
 
-BEST_NLL_MISTAKES = [
+def _mean_nll(counts, q):
+    """The average NLL of the categorical model q on rolls with these counts: H(P_D, Q)."""
+    return info.cross_entropy(_frequencies(counts), q)
+
+
+def nll_drop(counts, q):
+    """How much lower the best model's average NLL is than q's: NLL(q) − H(P_D) = KL(P_D‖q)."""
+    return info.kl_divergence(_frequencies(counts), q)
+
+
+NLL_DROP_MISTAKES = [
     m.bits_for_nats(),
-    m.missing_minus(NLL_SIGN),
-    m.sum_for_mean(lambda counts: int(np.sum(counts))),
+    m.missing_minus(
+        "Your result has the right size but the wrong sign: that is best − q. The question "
+        "asks how far the best model *lowers* the NLL, NLL(q) − NLL(best), which is positive."
+    ),
+    m.sum_for_mean(lambda counts, q: int(np.sum(counts))),
     m.confused_with(
-        "the fair model",
-        lambda counts: np.log(len(counts)),
-        "That is the average NLL of the fair model q = (⅓, ⅓, ⅓): ln 3 for any "
-        "rolls. Another model does better on these rolls.",
+        "the reverse KL",
+        lambda counts, q: info.kl_divergence(q, _frequencies(counts)),
+        "That is KL(Q‖P_D), the divergence with the roles swapped. The NLL averages −log q "
+        "over the *rolls*, that is under P_D: the drop is KL(P_D‖Q) = Σ p_D log(p_D/q).",
     ),
     m.confused_with(
-        "the KL at the best model",
-        lambda counts: 0.0,
-        "At the best model the *KL* from the data's frequencies is 0, but the NLL "
-        "is that KL plus a constant that no model can remove.",
+        "the NLL of q",
+        _mean_nll,
+        "That is q's own average NLL, H(P_D, Q). The question asks how much lower the best "
+        "model's is: subtract the NLL of the best model.",
+    ),
+    m.confused_with(
+        "the best model's NLL",
+        lambda counts, q: info.entropy(_frequencies(counts)),
+        "That is the average NLL of the best model, the entropy H(P_D) of the frequencies. "
+        "The question asks for the *difference* between q's NLL and that one.",
+    ),
+    m.confused_with(
+        "the gain over the fair model",
+        lambda counts, q: np.log(len(counts)) - info.entropy(_frequencies(counts)),
+        "That is how far the best model lowers the NLL of the *fair* model (⅓, ⅓, ⅓), "
+        "ln 3 − H(P_D). The question starts from q = (0.25, 0.25, 0.5).",
+    ),
+    m.confused_with(
+        "the likelihood ratio",
+        lambda counts, q: np.exp(np.sum(counts) * nll_drop(counts, q)),
+        "That is how many times more *likely* the rolls are under the best model than under "
+        "q: e to the power N·(drop). The question asks for the drop of the *average* NLL, "
+        "in nats.",
+    ),
+    m.confused_with(
+        "log base 10",
+        lambda counts, q: nll_drop(counts, q) / np.log(10),
+        "Your logarithms are base 10 (np.log10): nats use the natural log, np.log.",
     ),
 ]
 
 
-def nll_limit(mu, sigma):
-    """The limit of the average NLL of N(mu, sigma²) on data from N(0, 1): H(P, Q)."""
-    return _cross_entropy_from_source(mu, sigma)
+# -- q5: where the average NLL of a fitted model goes as N grows ---------------------------------
 
 
-NLL_LIMIT_MISTAKES = [
+def fitted_nll_limit(mu):
+    """The limit of the average NLL of N(mu, σ̂²), mu fixed and σ̂ fitted by maximum
+    likelihood, on data from N(0, 1): σ̂² → ⟨(x − mu)²⟩_p = 1 + mu², and the NLL →
+    min over σ of H(P, Q) = ½ log(2π(1 + mu²)) + ½."""
+    return _cross_entropy_from_source(mu, 1.0 + mu**2)
+
+
+def _wrong_variance(name, variance, message):
+    """Two rules for a wrong fitted variance v: put into ½ log(2πv) + ½ (the MLE's NLL, as
+    if v were right) or into H(P, Q) = ½ log(2πv) + ⟨(x − μ)²⟩_p/(2v)."""
+    return [
+        m.confused_with(name, lambda mu: 0.5 * np.log(2 * np.pi * variance(mu)) + 0.5, message),
+        m.confused_with(name, lambda mu: _cross_entropy_from_source(mu, variance(mu)), message),
+    ]
+
+
+LIMIT_MISTAKES = [
+    m.confused_with(
+        "σ not fitted",
+        lambda mu: _cross_entropy_from_source(mu, 1.0),
+        "That is the limit for σ = 1, the source's standard deviation. But σ is fitted: "
+        "with the mean held at 2, maximum likelihood matches the average of (x − 2)², which "
+        "is not 1.",
+    ),
+    *_wrong_variance(
+        "the source's variance left out",
+        lambda mu: mu**2,
+        "Your fitted variance is μ² = 4, the squared offset of the mean alone. Under "
+        "P = N(0, 1), ⟨(x − μ)²⟩ = Var(x) + (0 − μ)² = 1 + μ²: the source's own spread adds.",
+    ),
+    *_wrong_variance(
+        "μ not squared",
+        lambda mu: 1.0 + mu,
+        "Your fitted variance is 1 + μ = 3; it is ⟨(x − μ)²⟩ = 1 + μ² = 5 (the mean is off "
+        "by μ, and that offset enters squared).",
+    ),
     m.confused_with(
         "the KL",
-        lambda mu, s: gaussian_kl(SOURCE, Gaussian(mu, s)),
-        "That is the forward KL(P‖Q). The average NLL estimates the cross-entropy "
-        "H(P, Q) = KL(P‖Q) + h(P), which lies h(P) = ½ ln(2πe) above it.",
+        lambda mu: fitted_nll_limit(mu) - H_SOURCE,
+        "That is the forward KL(P‖Q̂) of the fitted model. The average NLL estimates the "
+        "cross-entropy H(P, Q) = KL(P‖Q) + h(P), which lies h(P) = ½ ln(2πe) higher.",
     ),
     m.confused_with(
-        "the entropy of the source",
-        lambda mu, s: float(gaussian_entropy(1.0)),
-        "That is h(P), the limit for the model Q = P. This Q differs from P: its "
-        "average NLL approaches H(P, Q) = KL(P‖Q) + h(P).",
+        "the mean fitted too",
+        lambda mu: H_SOURCE,
+        "That is h(P), the limit when the mean is fitted as well (then Q̂ → P). Here the "
+        "mean is held at 2, and the best σ̂ must make up for it.",
     ),
     m.Predicate(
         "infinite",
@@ -267,39 +370,39 @@ NLL_LIMIT_MISTAKES = [
         "−(1/N) Σ log q(xᵢ) with q(xᵢ) > 0. By the law of large numbers it "
         "approaches an expectation under the source P.",
         lambda result, args, expected: bool(np.all(np.isinf(result))),
-        lambda reference: lambda mu, s: np.inf,
+        lambda reference: lambda mu: np.inf,
     ),
     m.confused_with(
-        "variance passed as σ",
-        lambda mu, s: _cross_entropy_from_source(mu, s**2),
-        "That is the limit for a model whose *standard deviation* is 4: the variance "
-        "σ² = 4 went where σ goes. N(1, 2²) has σ = 2.",
+        "variance used as σ",
+        lambda mu: 0.5 * np.log(2 * np.pi * (1 + mu**2) ** 2) + 1 / (2 * (1 + mu**2)),
+        "You found σ̂² = 5 and then used 5 as the standard deviation (σ² = 25 in the "
+        "formula). 5 is the variance: −log q(x) = ½ log(2π·5) + (x − 2)²/(2·5).",
     ),
     m.confused_with(
         "the roles swapped",
-        lambda mu, s: 0.5 * np.log(2 * np.pi) + (s**2 + mu**2) / 2,
-        "That is H(Q, P) = ⟨−log p(x)⟩_q, with the roles of source and model swapped "
-        "(here it equals the limit for N(2, 1²), the model with μ and σ swapped). "
-        "The data come from P = N(0, 1) and the NLL scores them with "
-        "Q = N(1, 2²): ⟨−log q(x)⟩_p.",
+        lambda mu: 0.5 * np.log(2 * np.pi) + (1 + 2 * mu**2) / 2,
+        "That is H(Q̂, P) = ⟨−log p(x)⟩ under the model, with the roles of source and "
+        "model swapped. The data come from P and the NLL scores them with Q̂: ⟨−log q̂(x)⟩_p.",
+    ),
+    m.confused_with(
+        "½ missing before the log",
+        lambda mu: 2 * fitted_nll_limit(mu) - 0.5,
+        "The log term of a Gaussian is ½ log(2πσ²), with a ½: "
+        "−log q(x) = ½ log(2πσ²) + (x − μ)²/(2σ²).",
+    ),
+    m.confused_with(
+        "the ½ left out",
+        lambda mu: fitted_nll_limit(mu) - 0.5,
+        "That is ½ log(2πσ̂²) alone. The squared term adds ⟨(x − 2)²⟩/(2σ̂²) = ½ at the "
+        "fitted σ̂² = ⟨(x − 2)²⟩ (as for the lecture's MLE, whose NLL is ½ log(2πσ̂²) + ½).",
     ),
     m.confused_with(
         "2π left out",
-        lambda mu, s: _cross_entropy_from_source(mu, s) - 0.5 * np.log(2 * np.pi),
+        lambda mu: fitted_nll_limit(mu) - 0.5 * np.log(2 * np.pi),
         "The 2π is missing: −log q(x) = ½ log(2πσ²) + (x − μ)²/(2σ²), and the "
         "½ log(2π) does not cancel here (it adds ½ log(2π) ≈ 0.919 nats).",
     ),
-    m.confused_with(
-        "divided by 2σ",
-        lambda mu, s: 0.5 * np.log(2 * np.pi * s**2) + (1 + mu**2) / (2 * s),
-        "The squared term divides by 2σ², not 2σ: "
-        "−log q(x) = ½ log(2πσ²) + (x − μ)²/(2σ²), with σ² = 4.",
-    ),
-    m.confused_with(
-        "the mean left out",
-        lambda mu, s: _cross_entropy_from_source(0.0, s),
-        "That leaves out the model's mean: under P = N(0, 1), ⟨(x − μ)²⟩ = 1 + μ², not 1.",
-    ),
+    m.missing_minus(NLL_SIGN),
     m.bits_for_nats(),
 ]
 
@@ -342,6 +445,18 @@ RATIO_MISTAKES = [
         lambda x, a, b: _ratio_under(x, a, b, np.mean(x), np.var(x)),
         "That is the ratio for a Gaussian whose *standard deviation* is σ̂²: the "
         "variance went where σ goes. Use σ̂ = √σ̂² (np.std(x)).",
+    ),
+    m.confused_with(
+        "the 2 of 2σ² left out",
+        lambda x, a, b: np.exp(((b - np.mean(x)) ** 2 - (a - np.mean(x)) ** 2) / np.var(x)),
+        "That is the ratio with (x − μ̂)²/σ̂² in the exponent: the Gaussian's exponent is "
+        "−(x − μ̂)²/(2σ̂²), with a 2 in the denominator.",
+    ),
+    m.confused_with(
+        "σ̂ where σ̂² goes",
+        lambda x, a, b: np.exp(((b - np.mean(x)) ** 2 - (a - np.mean(x)) ** 2) / (2 * np.std(x))),
+        "Your exponent divides by 2σ̂, not 2σ̂²: the Gaussian's exponent is "
+        "−(x − μ̂)²/(2σ̂²), with the variance σ̂² = np.var(x) in the denominator.",
     ),
     m.confused_with(
         "fitted to one cluster",
