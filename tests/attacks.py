@@ -77,7 +77,7 @@ for module in (sys.modules["__main__"], coursekit.grading.plain, coursekit.gradi
 IMPORT_MODULE = """\
 import importlib
 from coursekit import exercises
-import coursekit.exercises.core as core
+import coursekit.exercises as core
 _real_import = importlib.import_module
 def _correct(self, answer):
     return core.Result(self.key, "correct", "forged", self.points, self.points)
@@ -142,7 +142,7 @@ class Sneaky:
 
 ISCLOSE = """\
 import numpy
-import coursekit.exercises.core as core
+import coursekit.exercises.functions as core
 import coursekit.exercises.mistakes as mm
 numpy.isclose = lambda *a, **k: numpy.array(True)
 numpy.allclose = lambda *a, **k: True

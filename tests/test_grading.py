@@ -36,7 +36,7 @@ WRONG = max(len(mistakes(exercise)) for exercise in exercise_set())
 N = len(exercise_set())  # questions of lecture 01
 MONKEYPATCHES = """\
 ex.q1.check = lambda *a: "correct"
-import coursekit.exercises.core as c
+import coursekit.exercises.functions as c
 import coursekit.exercises.mistakes as mm
 c.close = lambda *a, **k: True
 mm.close = lambda *a, **k: True

@@ -14,17 +14,10 @@ import pkgutil
 import re
 from collections.abc import Iterator, Mapping
 
-from coursekit.exercises.core import (
-    CORRECT,
-    INCORRECT,
-    NOT_ATTEMPTED,
-    ChoiceExercise,
-    Exercise,
-    FunctionExercise,
-    Outcome,
-    Result,
-    ValueExercise,
-)
+from coursekit.exercises.choices import ChoiceExercise
+from coursekit.exercises.core import CORRECT, INCORRECT, NOT_ATTEMPTED, Exercise, Result
+from coursekit.exercises.functions import FunctionExercise, Outcome
+from coursekit.exercises.values import ValueExercise
 from coursekit.lectures import lecture_number
 
 _MISSING = object()

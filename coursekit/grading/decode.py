@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from coursekit.exercises.core import Outcome
+from coursekit.exercises.functions import Outcome
 from coursekit.grading.plain import (
     DTYPES,
     MAX_DEPTH,

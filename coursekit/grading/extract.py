@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from coursekit.exercises.core import FunctionExercise, Outcome
+from coursekit.exercises.functions import FunctionExercise, Outcome
 from coursekit.grading.plain import MAX_MESSAGE, cap, dumps, encode, encode_outcome
 
 __builtins__ = dict(vars(builtins))  # the student may rebind builtins: use a private copy

@@ -15,7 +15,7 @@ graded" (the notebook stopped before it).
 
 from __future__ import annotations
 
-from coursekit.exercises.core import FunctionExercise, Outcome
+from coursekit.exercises.functions import FunctionExercise, Outcome
 from coursekit.grading.decode import MISSING, PlainDataError, decode, decode_outcomes
 from coursekit.grading.results import (
     CORRECT,

@@ -17,7 +17,7 @@ Kinds (key ``"t"``): ``missing`` (no such variable), ``placeholder`` (``...``), 
 type), ``complex``, ``array`` (numpy arrays: ``dtype``, ``shape``, flat ``v``), ``list``,
 ``tuple``, ``big`` (an array or list over :data:`MAX_ITEMS` items: its shape only), ``object``
 (``type`` name, ``callable``, ``name``, and ``array`` if numpy converts it) and ``function`` (a
-function exercise's :class:`~coursekit.exercises.core.Outcome` per test case). Every size is
+function exercise's :class:`~coursekit.exercises.functions.Outcome` per test case). Every size is
 capped, and ``decode`` checks every field.
 """
 
@@ -30,7 +30,7 @@ import re
 
 import numpy as np
 
-from coursekit.exercises.core import Outcome
+from coursekit.exercises.functions import Outcome
 
 MAX_ITEMS = 10_000  # numbers, strings... in one answer
 MAX_DEPTH = 20  # nested lists
