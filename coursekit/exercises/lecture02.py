@@ -16,15 +16,15 @@ from coursekit.exercises import lecture02_mistakes as r
 # Olah's word distributions (Visual Information Theory): same entropy, different shapes.
 P_WORDS = np.array([1 / 2, 1 / 4, 1 / 8, 1 / 8])
 Q_WORDS = np.array([1 / 8, 1 / 2, 1 / 4, 1 / 8])
-# Exercise 1: a forecaster's fixed belief about sun, cloud, rain; her average surprise over a
-# year (bits per day); the fraction of sunny days.
+# Exercise 1: a forecaster's fixed belief about sun, cloud, rain; her average surprise over
+# many days (bits per day); the fraction of sunny days.
 Q_FORECAST = np.array([0.2, 0.5, 0.3])
-YEAR_SURPRISE = 1.9
+LONG_RUN_SURPRISE = 1.9
 SUNNY = 0.6
 # Exercise 2: the fraction of spam in a data set.
 SPAM_FRACTION = 0.3
 # Exercise 5: a test set's mean cross-entropy loss (nats) and its size.
-MEAN_LOSS, TEST_SIZE = 0.4, 50
+MEAN_LOSS, TEST_SIZE = 0.2, 50
 # Exercise 6: logits so large that exp overflows (the logits (1, −1, 3, −2) + 800).
 BIG_LOGITS = np.array([801.0, 799.0, 803.0, 798.0])
 # Exercise 7: Carol's word frequencies over dog, cat, fish, bird (not powers of ½).
@@ -36,17 +36,17 @@ EXERCISES = ExerciseSet(
     {
         "q1": ValueExercise(
             prompt="A forecaster announces the same belief every day: sun, cloud and rain with "
-            "probabilities Q = (0.2, 0.5, 0.3). Over a year her average surprise at the weather "
-            "was 1.9 bits per day, and 60 % of the days were sunny. What fraction of the days "
-            "were rainy? Give a fraction (not a percentage) to 6 significant figures.",
+            "probabilities Q = (0.2, 0.5, 0.3). Over many days her average surprise at the "
+            "weather was 1.9 bits per day, and 60 % of the days were sunny. What fraction of "
+            "the days were rainy? Give a fraction (not a percentage) to 6 significant figures.",
             variable="rain_fraction",
             reference=r.rain_fraction,
-            args=(YEAR_SURPRISE, Q_FORECAST, SUNNY),
+            args=(LONG_RUN_SURPRISE, Q_FORECAST, SUNNY),
             digits=6,
             mistakes=r.RAIN_MISTAKES,
             hints=[
                 "Her surprise on a day is −log₂ of what she announced for the weather that "
-                "came. Her average over the year is a cross-entropy: which distribution gives "
+                "came. Her average over many days is a cross-entropy: which distribution gives "
                 "the weights, and which the surprise? Which one do you not know?",
                 "The days follow P = (0.6, 0.4 − r, r) and she believes Q. Write "
                 "H(P, Q) = −Σ p(x) log₂ q(x) as a function of r: it is linear in r.",
@@ -145,11 +145,16 @@ EXERCISES = ExerciseSet(
                 "For (d), try a P that always gives the same outcome, and a Q that is almost "
                 "sure of it.",
             ],
-            solution_code='answer_always_true = "b"',
+            solution_code=(
+                "# Gibbs' inequality: H(P, Q) - H(P) = KL(P || Q) >= 0 for every P and Q.\n"
+                "# (a) fails for Olah's pair (2.375 vs 2.25 bits), (c) for every Q != P,\n"
+                "# (d) for P = (1, 0), Q = (0.9, 0.1): H(P, Q) = 0.152 < H(Q) = 0.469 bits\n"
+                'answer_always_true = "b"'
+            ),
         ),
         "q5": ValueExercise(
             prompt="A classifier's mean cross-entropy loss on a test set of 50 examples is "
-            "0.4 nats. What probability does the model give to the test set's 50 labels "
+            "0.2 nats. What probability does the model give to the test set's 50 labels "
             "together (the likelihood of the labels; the examples are independent)? Give 6 "
             "significant figures.",
             variable="likelihood_test_set",
@@ -161,10 +166,10 @@ EXERCISES = ExerciseSet(
                 "The loss of one example is −ln q(its label). What is the sum of the 50 losses?",
                 "For independent examples the likelihood of all the labels is the product of "
                 "their probabilities, so its −ln is the sum of the losses.",
-                "likelihood = exp(−50 · 0.4).",
+                "The sum of the losses is 50 times their mean; the likelihood is exp(−sum).",
             ],
             solution_code=(
-                "total_loss = 50 * 0.4  # sum of the 50 losses = -ln q(all labels)\n"
+                "total_loss = 50 * 0.2  # sum of the 50 losses = -ln q(all labels)\n"
                 "likelihood_test_set = np.exp(-total_loss)"
             ),
         ),
@@ -253,7 +258,11 @@ EXERCISES = ExerciseSet(
                 "same everywhere: compute q(x)/p(x) on the outcomes with p(x) > 0.",
                 "Then add up q(x) over the outcomes with p(x) > 0.",
             ],
-            solution_code='answer_strict_step = "b"',
+            solution_code=(
+                "# on the outcomes P produces, q/p = 1/2 for both: Jensen's step is an equality;\n"
+                "# Q puts 1/2 on the third outcome, so sum over p > 0 of q = 1/2 < 1: strict\n"
+                'answer_strict_step = "b"'
+            ),
         ),
     },
 )
