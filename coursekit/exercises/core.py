@@ -276,11 +276,12 @@ def as_float_array(answer, shape: tuple, kind: str | None = None) -> np.ndarray:
     return value
 
 
-def format_number(value, digits: int = 6) -> str:
+def format_number(value, digits: int = 6, tiny_as_zero: bool = True) -> str:
     """A number or an array as a student would write it, to ``digits`` significant figures
-    (a value below ``ZERO``, such as a fitted mean of 1e-15, is written 0)."""
+    (with ``tiny_as_zero``, a value below ``ZERO``, such as a fitted mean of 1e-15, is 0)."""
     array = np.asarray(value, dtype=float)
-    array = np.where(np.abs(array) < ZERO, 0.0, array)
+    if tiny_as_zero:
+        array = np.where(np.abs(array) < ZERO, 0.0, array)
     if array.ndim == 0:
         return f"{float(array):.{digits}g}"
     return np.array2string(

@@ -10,6 +10,7 @@ Introduced with the exercises of lecture 01 (Surprise and entropy).
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -202,8 +203,9 @@ class FunctionExercise(Exercise):
 
 
 def _copy(value):
-    """Give the student's function its own copy, so that it cannot change the test cases."""
-    return np.array(value, copy=True) if isinstance(value, np.ndarray | list) else value
+    """Give the student's function its own copy, so that it cannot change the test cases (a
+    list stays a list: a function must work on what a student would pass it)."""
+    return copy.deepcopy(value)
 
 
 def _show_args(args: tuple, signature: str = "") -> str:

@@ -88,6 +88,15 @@ def how_far(answer: np.ndarray, expected: np.ndarray) -> str:
     if np.any(np.abs(expected) < ZERO):
         return f"off by {float(np.max(np.abs(answer - expected))):.3g}"
     percent = 100 * _relative_error(answer, expected)
+    if percent >= 1000 and np.all(answer * expected > 0):
+        ratio = float(np.max(np.abs(answer / expected)))
+        ratio = ratio if ratio >= 1 else float(np.max(np.abs(expected / answer)))
+        size = (
+            "times the answer"
+            if np.max(np.abs(answer)) > np.max(np.abs(expected))
+            else ("times smaller than the answer")
+        )
+        return f"about {ratio:.0f} {size}" if ratio >= 100 else f"about {ratio:.3g} {size}"
     return f"off by {percent:.0f} %" if percent >= 10 else f"off by {percent:.2g} %"
 
 
@@ -171,7 +180,7 @@ class ValueExercise(Exercise):
         off = f" ({far})" if far else ""
         return self._result(
             INCORRECT,
-            f"{format_number(value, 10)} is not the answer{off}. Try the hint: "
+            f"{format_number(value, 10, tiny_as_zero=False)} is not the answer{off}. Try the hint: "
             f"ex.{self.key}.hint().",
         )
 
