@@ -140,7 +140,7 @@ class CategoricalExplorer(Explorer):
         left.set_ylim(0, 1.15)
         left.set_xticks([])
         left.set_xlabel("outcome i (label: its surprise in bits)", labelpad=OUTCOME_LABELPAD)
-        left.set_ylabel("probability p_i")
+        left.set_ylabel("probability $p_i$")
         left.set_title("the distribution")
         # Direct labels instead of a legend: the entropy's value left of its bar, the
         # maximum's right of its line, so they never meet however close H is to log₂ n.
@@ -285,7 +285,7 @@ class GaussianEntropyExplorer(Explorer):
         )
         self.h_text = self.readout(right, 0.97, 0.04, fontsize=9, ha="right", va="bottom")
         right.set_xscale("log")
-        right.set_xlim(0.05, 3.0)
+        right.set_xlim(0.045, 3.4)  # room for the whole marker at either end of the range
         right.set_xticks([0.05, 0.1, 0.25, 0.5, 1, 2], ["0.05", "0.1", "0.25", "0.5", "1", "2"])
         right.minorticks_off()
         right.set_ylim(-3.0, 2.6)
