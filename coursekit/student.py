@@ -3,13 +3,13 @@
 A master notebook holds each exercise's solution in one code cell tagged ``solution``::
 
     # BEGIN SOLUTION
-    entropy_die = -np.sum(p * np.log(p))
+    entropy_remainder = -np.sum(p * np.log(p))
     # END SOLUTION
-    ex.q1.check(entropy_die)
+    ex.q1.check(entropy_remainder)
 
 The exercise is the one named by the ``ex.qN.check(`` call of the cell; the lines from
 ``# BEGIN SOLUTION`` to ``# END SOLUTION`` (markers included) become that exercise's ``starter``
-(``entropy_die = ...  # your answer here``), so the check reads "not attempted" until the
+(``entropy_remainder = ...  # your answer here``), so the check reads "not attempted" until the
 student answers. The lecture number comes from the file name, ``NN-slug.ipynb``.
 
 In the student copy:

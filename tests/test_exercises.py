@@ -263,7 +263,7 @@ def test_results_render_as_text_and_html():
 
 
 def test_grade_reads_answers_from_a_namespace():
-    results = exercises.load("01").grade({"entropy_die": np.log(6), "surprise_red_face": "x"})
+    results = exercises.load("01").grade({"entropy_remainder": np.log(6), "surprise_red_face": "x"})
     by_key = {r.question: r for r in results}
     assert by_key["q1"].status == CORRECT and by_key["q1"].points == 1
     assert by_key["q2"].status == INCORRECT

@@ -92,7 +92,7 @@ def _solution_cell(notebook, key="q1"):
 
 
 def _break_without_check(nb):
-    _solution_cell(nb).source = "# BEGIN SOLUTION\nentropy_die = 1.0\n# END SOLUTION"
+    _solution_cell(nb).source = "# BEGIN SOLUTION\nentropy_remainder = 1.0\n# END SOLUTION"
 
 
 def _break_unknown_key(nb):
@@ -111,8 +111,8 @@ def _break_missing_end(nb):
 
 def _break_wrong_variable(nb):
     cell = _solution_cell(nb)
-    cell.source = cell.source.replace("entropy_die = ", "entropy = ").replace(
-        "check(entropy_die)", "check(entropy)"
+    cell.source = cell.source.replace("entropy_remainder = ", "entropy = ").replace(
+        "check(entropy_remainder)", "check(entropy)"
     )
 
 
@@ -125,7 +125,7 @@ def _break_twice_checked(nb):
 def _break_solution_drift(nb):
     cell = _solution_cell(nb)
     cell.source = cell.source.replace(
-        "# END SOLUTION", "entropy_die = float(entropy_die)\n# END SOLUTION"
+        "# END SOLUTION", "entropy_remainder = float(entropy_remainder)\n# END SOLUTION"
     )
 
 
@@ -136,7 +136,7 @@ def _break_solution_drift(nb):
         (_break_unknown_key, "checks ex.q99, but lecture 01 has only q1, q2"),
         (_break_untagged, "is not tagged 'solution'"),
         (_break_missing_end, "needs exactly one # BEGIN SOLUTION line"),
-        (_break_wrong_variable, "does not define entropy_die, the variable the grader reads"),
+        (_break_wrong_variable, "does not define entropy_remainder, the variable the grader reads"),
         (_break_twice_checked, "both check ex.q1"),
         (_break_solution_drift, "differs from the solution_code of q1"),
     ],

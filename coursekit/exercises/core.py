@@ -3,8 +3,8 @@
 In a notebook::
 
     ex = exercises.load("01")
-    entropy_die = ...            # the placeholder: reads as "not attempted"
-    ex.q1.check(entropy_die)     # feedback that names the mistake
+    entropy_remainder = ...            # the placeholder: reads as "not attempted"
+    ex.q1.check(entropy_remainder)     # feedback that names the mistake
     ex.q1.hint()                 # the next hint of a ladder
     ex.q1.solution()             # the reference solution
     ex.progress()                # attempted / passed, per question

@@ -287,7 +287,7 @@ EXERCISES = ExerciseSet(
             prompt="Two fair six-sided dice are rolled independently, and you are told only the "
             "remainder of their sum after division by 6 (a number from 0 to 5). What is the "
             "entropy of that remainder, in nats, to 6 significant figures?",
-            variable="entropy_die",
+            variable="entropy_remainder",
             reference=_remainder_entropy,
             args=(6,),
             unit="nats",
@@ -308,7 +308,7 @@ EXERCISES = ExerciseSet(
                 "p = np.bincount(remainders.ravel(), minlength=6) / remainders.size\n"
                 "# every remainder comes from 6 of the 36 pairs: p is uniform over 6 values,\n"
                 "# so the remainder has ln 6 nats, exactly as much as one die\n"
-                "entropy_die = -np.sum(p * np.log(p))"
+                "entropy_remainder = -np.sum(p * np.log(p))"
             ),
         ),
         "q2": ValueExercise(
