@@ -4,55 +4,182 @@ The conjugate model of the lecture: z ~ N(0, 1), x | z ~ N(z, 1) (noise standard
 σ = 1), posterior N(x/2, 1/2), evidence N(x; 0, 2); q = N(μ, s²) with s its standard
 deviation. The non-conjugate model: Bayesian logistic regression with weights w = (w₀, w₁),
 prior N(0, 2² I) and p(y = 1 | w) = sigm(w₀ + w₁ x). The reference computations and the
-mistake rules are in ``lecture06_mistakes``.
+mistake rules are in ``lecture06_mistakes``, except those of exercises 7 (the logistic
+regression's mode) and 9 (how many draws a gradient estimate needs), which are here.
 """
 
+from functools import cache
+
 import numpy as np
+from scipy.special import expit
 
 from coursekit.exercises import ChoiceExercise, ExerciseSet, FunctionExercise, ValueExercise
 from coursekit.exercises import lecture06_mistakes as r
 from coursekit.exercises import mistakes as m
-from coursekit.exercises.core import MISTAKE_RTOL, ROUNDING_BAND, significant_tolerance
+
+PRIOR_VAR = 2.0**2  # prior variance of each logistic-regression weight
 
 
-def _shortened(value, expected) -> bool:
-    """Whether ``value`` is ``expected`` rounded or cut off to some significant figures."""
-    if not np.all(np.isfinite(value)) or not np.all(expected):
-        return False
-    exponent = np.floor(np.log10(np.abs(expected)))
-    for figures in range(1, 12):
-        scale = 10.0 ** (exponent - figures + 1)
-        for shorten in (np.round, np.trunc):
-            if np.allclose(value, shorten(expected / scale) * scale, rtol=1e-12, atol=0):
-                return True
-    return False
+# -- q7: the posterior mode of the logistic regression ---------------------------------------
 
 
-def sampled_estimate(digits: int, others, reference, within: float = 0.03) -> m.Predicate:
-    """A value a few per cent off the exact answer and explained by nothing else: most likely
-    a sample estimate where the exact value was asked. ``others`` are the exercise's other
-    rules, which win when they explain the value (even rounded)."""
+@cache
+def lecture_data() -> tuple[np.ndarray, np.ndarray]:
+    """The lecture's 24 points: x ~ N(2, 1), y = 1 with probability sigm(−2.5 + 1.5 x),
+    seed 2."""
+    rng = np.random.default_rng(2)
+    x = rng.normal(2.0, 1.0, 24)
+    y = (rng.random(24) < expit(-2.5 + 1.5 * x)) * 1.0
+    return x, y
 
-    def test(result, args, expected):
-        if result.shape != expected.shape or not np.all(np.isfinite(result)):
-            return False
-        off = np.abs(result - expected)
-        if np.all(off <= ROUNDING_BAND * significant_tolerance(expected, digits)):
-            return False  # the checker's own near-miss messages speak to this
-        if np.any(off > within * np.abs(expected)) or _shortened(result, expected):
-            return False
-        return not any(
-            rule.explains(result, args, reference, expected, rtol=MISTAKE_RTOL) for rule in others
-        )
 
-    return m.Predicate(
-        "a sample estimate",
-        "Close, but not to the figures asked. The answer is exact, a number from the formulas; "
-        "a variance or an average estimated from samples scatters by a few per cent and will "
-        f"not match it to {digits} significant figures. Derive it instead.",
-        test,
-        lambda ref: lambda *a: np.asarray(ref(*a), dtype=float) * 1.004,
+def posterior_mode(prior_var=PRIOR_VAR):
+    """The maximum of log p(D, w) over w, by Newton's method (the log joint is concave);
+    ``prior_var = inf`` leaves the prior out (the maximum-likelihood weights)."""
+    x, y = lecture_data()
+    features = np.stack([np.ones_like(x), x], axis=1)
+    w = np.zeros(2)
+    for _ in range(50):
+        p = expit(features @ w)
+        grad = features.T @ (y - p) - w / prior_var
+        hess = -(features.T * (p * (1 - p))) @ features - np.eye(2) / prior_var
+        step = np.linalg.solve(hess, grad)
+        w = w - step
+        if np.max(np.abs(step)) < 1e-14:
+            break
+    return w
+
+
+#: The posterior mean of the lecture's 401 × 401 grid (printed to 3 decimals).
+GRID_MEAN = np.array([-2.343914, 1.204448])
+#: The mean of the lecture's mean-field q (printed to 3 decimals).
+MEAN_FIELD_MEAN = np.array([-2.284, 1.161])
+
+#: The lecture's 401 × 401 grid: its first point and its spacings.
+GRID_START, GRID_STEP = np.array([-12.0, -3.0]), np.array([0.045, 0.0225])
+#: The grid point with the largest log p(D, w), near the mode but not on it.
+GRID_ARGMAX = np.array([-2.19, 1.1175])
+
+
+def _grid_point_near(result, args, expected) -> bool:
+    """Whether ``result`` is a point of the lecture's grid, at most two spacings from the mode."""
+    index = (result - GRID_START) / GRID_STEP
+    on_grid = np.all(np.abs(index - np.round(index)) < 0.05)
+    return bool(on_grid and np.all(np.abs(result - expected) <= 2 * GRID_STEP))
+
+
+MODE_MISTAKES = [
+    m.Predicate(
+        "the grid's best point",
+        "That is the grid point with the largest log p(D, w). The grid's spacing, 0.045 in w₀ "
+        "and 0.0225 in w₁, is too coarse for 4 significant figures: the mode lies between its "
+        "points. Climb the gradient of log p(D, w) from there (or from (0, 0)) until it "
+        "vanishes.",
+        _grid_point_near,
+        lambda reference: lambda *a: GRID_ARGMAX,
+    ),
+    m.Predicate(
+        "the posterior mean",
+        "That is (close to) the posterior *mean*, which the grid and the full-covariance q "
+        "both give. The question asks for the *mode*, where log p(D, w) is largest and its "
+        "gradient vanishes. For a Gaussian posterior the two coincide; this posterior is "
+        "skewed, and its mode lies elsewhere.",
+        lambda result, args, expected: m.close(result, GRID_MEAN, rtol=0.01, atol=0.0),
+        lambda reference: lambda *a: GRID_MEAN,
+    ),
+    m.Predicate(
+        "the mean-field q's mean",
+        "That is the mean of the lecture's mean-field q, an approximation fitted by VI. The mode "
+        "belongs to the exact posterior: it is the w where ∇_w log p(D, w) = 0.",
+        lambda result, args, expected: m.close(result, MEAN_FIELD_MEAN, rtol=0.005, atol=0.0),
+        lambda reference: lambda *a: MEAN_FIELD_MEAN,
+    ),
+    m.confused_with(
+        "prior left out",
+        lambda: posterior_mode(np.inf),
+        "Those are the maximum-likelihood weights: your gradient has no prior term. The "
+        "posterior's log density is log p(D, w) = log p(D | w) + log N(w; 0, 2² I) + const, "
+        "whose gradient has −w/2² from the prior, pulling the mode towards 0.",
+    ),
+    m.confused_with(
+        "prior standard deviation for variance",
+        lambda: posterior_mode(2.0),
+        "Your prior term is −w/2: the gradient of −‖w‖²/(2·2²) is −w/2² = −w/4, with the "
+        "prior's variance 2² = 4, not its standard deviation 2.",
+    ),
+    m.confused_with(
+        "components swapped",
+        lambda: posterior_mode()[::-1],
+        "Right numbers, wrong order: w₀ is the intercept (first) and w₁ the slope (second).",
+    ),
+]
+
+
+# -- q9: how many draws the reparameterisation gradient needs ------------------------------------
+
+
+def _draws(factor, s, target, spread=lambda sd, target: (sd / target) ** 2, up=np.ceil):
+    """The least S with (factor·s)/√S ≤ target (``spread`` and ``up`` make mistakes)."""
+    return float(up(spread(factor * s, target) - 1e-9))
+
+
+def reparam_draws(noise_var, s, target):
+    """g(z) = −z + (x − z)/σ² at z = μ + sε has random part −(1 + 1/σ²)sε: an average of S
+    terms has standard deviation (1 + 1/σ²)s/√S."""
+    return _draws(1 + 1 / noise_var, s, target)
+
+
+def _draws_rule(name, message, factor=None, s=None, **options):
+    return m.confused_with(
+        name,
+        lambda v, sd, t: _draws(factor(v) if factor else 1 + 1 / v, s or sd, t, **options),
+        message,
     )
+
+
+REPARAM_MISTAKES = [
+    _draws_rule(
+        "the lecture's noise",
+        "That is S for the lecture's model, with noise variance 1 (g = x − 2z). Here the noise "
+        "has standard deviation 0.5, variance 0.25: g(z) = −z + (x − z)/0.25.",
+        factor=lambda v: 2.0,
+    ),
+    _draws_rule(
+        "prior term left out",
+        "Your g keeps only the likelihood's (x − z)/σ². The prior N(0, 1) contributes −z too: "
+        "g(z) = −z + (x − z)/σ², whose random part is −(1 + 1/σ²)sε.",
+        factor=lambda v: 1 / v,
+    ),
+    _draws_rule(
+        "σ for σ²",
+        "You divided (x − z) by the noise's standard deviation 0.5; the Gaussian log density "
+        "divides by its variance, σ² = 0.25: d/dz [−(x − z)²/(2σ²)] = (x − z)/σ².",
+        factor=lambda v: 1 + 1 / np.sqrt(v),
+    ),
+    _draws_rule(
+        "0.07 as a variance",
+        "You asked for a *variance* of at most 0.07. The question bounds the standard "
+        "deviation: (standard deviation of one term)/√S ≤ 0.07.",
+        spread=lambda sd, target: sd**2 / target,
+    ),
+    _draws_rule(
+        "divided by S, not √S",
+        "Averaging S independent terms divides the *variance* by S, so the standard "
+        "deviation by √S: solve (standard deviation of one term)/√S ≤ 0.07.",
+        spread=lambda sd, target: sd / target,
+    ),
+    _draws_rule(
+        "rounded down",
+        "Rounded down: with that S the standard deviation is just above 0.07. S must be a "
+        "whole number at least (sd/0.07)², so round *up*.",
+        up=np.floor,
+    ),
+    _draws_rule(
+        "the lecture's q",
+        "That is S for the lecture's q = N(0.3, 0.8²), with s = 0.8. This q has s = 0.6.",
+        s=0.8,
+    ),
+]
 
 
 def reverse_and_forward(x, mu, s):
@@ -129,7 +256,8 @@ EXERCISES = ExerciseSet(
             prompt="For the q of exercise 2 (the larger μ, s = 0.5, ELBO −4.5 nats), how large "
             "is KL(q‖p(z|x)), in nats, to 6 significant figures? No integral and no KL formula "
             "is needed: combine exercises 1 and 2. Then check your number with the Gaussian "
-            "KL formula of lecture 03, against the posterior N(1.5, 0.5).",
+            "KL formula of lecture 03, against the posterior N(1.5, 0.5). Would the smaller μ of "
+            "exercise 2 give a different KL? Why (not)?",
             variable="kl_q_posterior",
             reference=r.gap_of_root,
             args=(3.0, 0.5, -4.5),
@@ -152,7 +280,9 @@ EXERCISES = ExerciseSet(
             "top -= 0.5 * ((x / 2) ** 2 + s**2 - 1 - np.log(s**2))\n"
             "mu = x / 2 + np.sqrt(top + 4.5)\n"
             "kl = np.log(np.sqrt(0.5) / s) + (s**2 + (mu - 1.5) ** 2) / (2 * 0.5) - 0.5\n"
-            "assert np.isclose(kl_q_posterior, kl)",
+            "assert np.isclose(kl_q_posterior, kl)\n"
+            "# The smaller mu gives the same KL: it has the same ELBO, -4.5, and the KL is\n"
+            "# log p(x) - ELBO (in the formula, (mu - 1.5)**2 is the same for both roots).",
         ),
         "q4": FunctionExercise(
             prompt="Write mc_elbo(x, mu, s, eps): the Monte Carlo estimate of the "
@@ -261,10 +391,10 @@ EXERCISES = ExerciseSet(
             "largest posterior density? Give w = (w₀, w₁) as an array, each to 4 significant "
             "figures. Which of the two, mean or mode, does the full-covariance q's mean sit near?",
             variable="posterior_mode",
-            reference=r.posterior_mode,
+            reference=posterior_mode,
             kind="a weight vector (w₀, w₁)",
             digits=4,
-            mistakes=r.MODE_MISTAKES,
+            mistakes=MODE_MISTAKES,
             hints=[
                 "log p(w | D) = log p(D, w) − log p(D), and log p(D) does not depend on w: the "
                 "mode needs no evidence, only the log joint.",
@@ -274,8 +404,8 @@ EXERCISES = ExerciseSet(
                 "Plain gradient ascent w ← w + 0.02·∇_w log p(D, w) for 2000 steps from (0, 0) "
                 "converges; the result differs from the mean in the second figure.",
             ],
-            solution_code="# the lecture's data (its cell 10), and gradient ascent on log p(D, w)\n"
-            "# (in the notebook, grad_log_joint of cell 13 gives the same gradient)\n"
+            solution_code="# the lecture's data (as drawn for the logistic regression), and\n"
+            "# gradient ascent on log p(D, w) (the lecture's grad_log_joint is the same)\n"
             "rng = np.random.default_rng(2)\n"
             "xs = rng.normal(2.0, 1.0, 24)\n"
             "ys = (rng.random(24) < 1 / (1 + np.exp(2.5 - 1.5 * xs))) * 1.0\n"
@@ -290,44 +420,59 @@ EXERCISES = ExerciseSet(
         "q8": ValueExercise(
             prompt="Suppose the logistic-regression posterior were exactly Gaussian, with "
             "correlation ρ = −0.92 between w₀ and w₁. The best full-covariance q would then be "
-            "the posterior itself (gap 0). By how many nats would the ELBO of the best "
-            "mean-field q stay below log p(D)? To 6 significant figures.",
-            variable="mean_field_gap",
-            reference=r.mean_field_gap,
+            "the posterior itself (gap 0). Take instead the best mean-field q (largest ELBO) "
+            "and give two numbers as an array: the variance of its factor q(w₀) as a fraction "
+            "of the posterior's marginal variance of w₀, and how many nats its ELBO stays "
+            "below log p(D). Each to 6 significant figures.",
+            variable="mean_field_fit",
+            reference=r.mean_field_fit,
             args=(-0.92,),
-            unit="nats",
+            kind="a pair (variance fraction, gap in nats)",
             digits=6,
             mistakes=r.MEAN_FIELD_MISTAKES,
             hints=[
-                "The gap is KL(q‖p) for the best factorised q: the right means and variances "
-                "1/Λᵢᵢ, with Λ = Σ⁻¹.",
-                "Scale each coordinate to unit variance (a KL does not change): then Σ has 1 on "
-                "its diagonal and ρ off it, and 1/Λᵢᵢ = 1 − ρ². Put q and p into the Gaussian "
-                "KL of the lecture.",
-                "With equal means, KL(q‖p) = ½[tr(Λ Σ_q) − 2 + log(det Σ / det Σ_q)]; here the "
-                "trace is 2 and det Σ/det Σ_q = 1/(1 − ρ²).",
+                "The gap is KL(q‖p) for the best factorised q. Which direction of the KL does "
+                "the ELBO minimise, and what does that direction do to the widths of q "
+                "(lecture 04, and the text after the lecture's fit)?",
+                "The reverse KL gives each factor the posterior's mean and the conditional "
+                "variance 1/Λᵢᵢ, with Λ = Σ⁻¹. Scale each coordinate to unit variance (the "
+                "fraction and the KL do not change): Σ has 1 on its diagonal and ρ off it. "
+                "Then use the Gaussian KL of the lecture.",
+                "1/Λᵢᵢ = 1 − ρ². With equal means, KL(q‖p) = ½[tr(Λ Σ_q) − 2 + "
+                "log(det Σ / det Σ_q)]; here the trace is 2 and det Σ/det Σ_q = 1/(1 − ρ²).",
             ],
-            solution_code="rho = -0.92\nmean_field_gap = -0.5 * np.log(1 - rho**2)",
+            solution_code="rho = -0.92\n"
+            "fraction = 1 - rho**2  # 1/Lambda_00 over Sigma_00, in unit-variance coordinates\n"
+            "gap = -0.5 * np.log(1 - rho**2)  # 0.5 [2 - 2 + log(det Sigma / det Sigma_q)]\n"
+            "mean_field_fit = np.array([fraction, gap])\n"
+            "# The same -0.5 log(1 - rho^2) is also the *forward* KL(p || q') to the q' with the\n"
+            "# marginal variances: in 2-D both equal the mutual information of w0 and w1. Only\n"
+            "# the reverse KL answers the question, and it gives the narrower factors.",
         ),
         "q9": ValueExercise(
-            prompt="In the conjugate model z ~ N(0, 1), x | z ~ N(z, 1) with x = 2, the "
-            "reparameterisation estimate of ∂ELBO/∂μ for q = N(0.5, 0.6²) averages "
-            "S = 64 terms g(z_j) = d log p(x, z)/dz at z_j = μ + sε_j. What is the variance of "
-            "this estimate? Exactly, to 6 significant figures.",
-            variable="reparam_variance",
-            reference=r.reparam_variance,
-            args=(2.0, 0.5, 0.6, 64),
-            digits=6,
-            mistakes=[*r.REPARAM_RULES, sampled_estimate(6, r.REPARAM_RULES, r.reparam_variance)],
+            prompt="In the model z ~ N(0, 1), x | z ~ N(z, 0.5²) (noise standard deviation "
+            "0.5, not the lecture's 1) with x = 2, the reparameterisation estimate of "
+            "∂ELBO/∂μ for q = N(0.5, 0.6²) averages S terms g(z_j) = d log p(x, z)/dz at "
+            "z_j = μ + sε_j, with independent ε_j ~ N(0, 1). What is the smallest S for which "
+            "the standard deviation of this estimate is at most 0.07? A whole number.",
+            variable="reparam_draws",
+            reference=reparam_draws,
+            args=(0.5**2, 0.6, 0.07),
+            rtol=1e-9,
+            mistakes=REPARAM_MISTAKES,
             hints=[
                 "Write g(z) for this model, put z = μ + sε in, and see which part of it is random.",
-                "d log p(x, z)/dz = −z + (x − z) = x − 2z; with z = μ + sε this is "
-                "x − 2μ − 2sε, whose only random part is −2sε.",
-                "Var(x − 2μ − 2sε) = 4s² for ε ~ N(0, 1); the average of S independent terms "
-                "has variance 4s²/S.",
+                "log p(x, z) = −z²/2 − (x − z)²/(2·0.25) + const, so g(z) = −z + 4(x − z) = "
+                "4x − 5z, whose random part at z = μ + sε is −5sε. An average of S "
+                "independent terms has variance Var(g)/S.",
+                "One term has standard deviation 5s = 3, so the estimate has 3/√S. Solve "
+                "3/√S ≤ 0.07 for S and round up.",
             ],
-            solution_code="x, mu, s, S = 2.0, 0.5, 0.6, 64\n"
-            "reparam_variance = (2 * s) ** 2 / S  # Var(x - 2*(mu + s*eps)) / S",
+            solution_code="mu, s, noise_var, target = 0.5, 0.6, 0.5**2, 0.07\n"
+            "# g(z) = -z + (x - z) / noise_var; at z = mu + s*eps its random part is\n"
+            "# -(1 + 1/noise_var) * s * eps, whatever x and mu are\n"
+            "sd_one = (1 + 1 / noise_var) * s  # standard deviation of one term: 3\n"
+            "reparam_draws = int(np.ceil((sd_one / target) ** 2))  # sd_one / sqrt(S) <= target",
         ),
     },
 )

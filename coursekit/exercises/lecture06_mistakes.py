@@ -1,15 +1,12 @@
 """Exact answers and mistake rules of the exercises of lecture 06 (``lecture06`` holds the
-prompts, hints and solutions; the models are described there)."""
-
-from functools import cache
+prompts, hints and solutions, and the answers and rules of exercises 7 and 9; the models are
+described there)."""
 
 import numpy as np
-from scipy.special import expit
 
 from coursekit.exercises import mistakes as m
 
 LOG_2PI = float(np.log(2 * np.pi))
-PRIOR_VAR = 2.0**2  # prior variance of each logistic-regression weight
 
 
 # -- the conjugate model, in closed form ---------------------------------------------------------
@@ -88,6 +85,23 @@ EVIDENCE_MISTAKES = [
         "log p(z = 0 | x) = log N(0; 1.5, 0.5).",
     ),
     m.confused_with(
+        "the log posterior alone",
+        lambda x, z: log_normal(z, x / 2, 0.5),
+        "That is log p(z = 0 | x) = log N(0; 1.5, 0.5), the log *posterior* alone. Bayes "
+        "gives p(x) = p(x, z)/p(z | x): start from the log joint and subtract this.",
+    ),
+    m.confused_with(
+        "the log joint at z = 1",
+        lambda x, z: log_joint(x, 1.0),
+        "That is log p(x, z) at z = 1, the log joint alone. Subtract the log posterior at the "
+        "same z: log p(x) = log p(x, z) − log p(z | x), and the question takes z = 0.",
+    ),
+    m.confused_with(
+        "log base 10",
+        lambda x, z: evidence_from_posterior(x, z) / np.log(10),
+        "Your logarithms are base 10 (np.log10): nats use the natural log, np.log.",
+    ),
+    m.confused_with(
         "p(x) instead of log p(x)",
         lambda x, z: np.exp(evidence_from_posterior(x, z)),
         "That is p(x) itself, a density value; the question asks for its log, in nats.",
@@ -139,6 +153,12 @@ ROOT_MISTAKES = [
         lambda x, s, t: x - elbo_root(x, s, t),  # the roots are symmetric about x/2
         "That is the *smaller* of the two means with ELBO = −4.5; the question asks for the "
         "larger. Notice that the two lie symmetrically about 1.5 = x/2, the posterior mean.",
+    ),
+    _root_rule(
+        "the lecture's x = 2",
+        lambda x, mu, s: elbo(2.0, mu, s),
+        "That is the larger μ for the lecture's observation x = 2 (its elbo(mu, s) reads the "
+        "x = 2 set above it). Here x = 3: pass x in, or set it before calling.",
     ),
     _root_rule(
         "KL to the prior added",
@@ -264,6 +284,13 @@ def mc_elbo(x, mu, s, eps):
     return float(np.mean(_mc_terms(x, mu, s, eps)))
 
 
+def _mc_rule(name, message, **options):
+    """A mistaken mc_elbo: the terms of ``_mc_terms`` made with ``options``, averaged."""
+    return m.confused_with(
+        name, lambda x, mu, s, eps: float(np.mean(_mc_terms(x, mu, s, eps, **options))), message
+    )
+
+
 MC_MISTAKES = [
     m.missing_minus(
         "Your function returns −ELBO, the loss that optimisers minimise: right size, wrong "
@@ -276,39 +303,39 @@ MC_MISTAKES = [
         "The question asks for the Monte Carlo estimate from these draws, the average of "
         "log p(x, z_j) − log q(z_j) at z_j = mu + s·eps_j (it scatters around the exact value).",
     ),
-    m.confused_with(
+    _mc_rule(
         "log q left out",
-        lambda x, mu, s, eps: float(np.mean(_mc_terms(x, mu, s, eps, log_q=None))),
         "Your function averages log p(x, z_j) only. Each term is log p(x, z_j) − log q(z_j): "
         "without −log q the entropy of q is missing, and nothing stops q collapsing to a point.",
+        log_q=None,
     ),
-    m.confused_with(
+    _mc_rule(
         "log q from the density of eps",
-        lambda x, mu, s, eps: float(np.mean(_mc_terms(x, mu, s, eps, log_q="of eps"))),
         "You used log N(eps_j; 0, 1) for log q(z_j). The density of z = μ + sε is "
         "N(ε; 0, 1)/s (stretching by s spreads the same probability over s times the width), "
         "so log q(z_j) = log N(z_j; μ, s²) = log N(eps_j; 0, 1) − log s.",
+        log_q="of eps",
     ),
-    m.confused_with(
+    _mc_rule(
         "log q with s² as its standard deviation",
-        lambda x, mu, s, eps: float(np.mean(_mc_terms(x, mu, s, eps, log_q="s² as std"))),
         "Your log q(z_j) uses s² as the standard deviation, as norm(mu, s**2) in scipy.stats "
         "would: scipy's norm(loc, scale) and coursekit's Gaussian(mean, std) take the standard "
         "deviation s. The samples z_j = mu + s·eps_j were right.",
+        log_q="s² as std",
     ),
-    m.confused_with(
+    _mc_rule(
         "exact entropy for −log q",
-        lambda x, mu, s, eps: float(np.mean(_mc_terms(x, mu, s, eps, log_q="entropy"))),
         "You added the exact entropy h(q) = ½ log(2πe s²) to the average of log p(x, z_j), as "
         "the lecture's logistic-regression code does. That is a fine estimator too (with less "
         "noise), but this question asks for the plain average of log p(x, z_j) − log q(z_j) "
         "over the given draws.",
+        log_q="entropy",
     ),
-    m.confused_with(
+    _mc_rule(
         "prior left out of the joint",
-        lambda x, mu, s, eps: float(np.mean(_mc_terms(x, mu, s, eps, prior=False))),
         "Your log p(x, z) is only the likelihood log N(x; z, 1). The joint is "
         "p(x, z) = p(x | z) p(z): add log p(z) = log N(z; 0, 1).",
+        prior=False,
     ),
     m.Mistake(
         "variance used as standard deviation",
@@ -320,172 +347,93 @@ MC_MISTAKES = [
 ]
 
 
-# -- q7: the posterior mode of the logistic regression ---------------------------------------
+# -- q8: the best mean-field q of a correlated Gaussian ---------------------------------------
 
 
-@cache
-def lecture_data() -> tuple[np.ndarray, np.ndarray]:
-    """The lecture's 24 points (its cell 10): x ~ N(2, 1), y = 1 with probability
-    sigm(−2.5 + 1.5 x), seed 2."""
-    rng = np.random.default_rng(2)
-    x = rng.normal(2.0, 1.0, 24)
-    y = (rng.random(24) < expit(-2.5 + 1.5 * x)) * 1.0
-    return x, y
+def _fit(ratio, gap):
+    return lambda rho: np.array([ratio(rho), gap(rho)])
 
 
-def posterior_mode(prior_var=PRIOR_VAR):
-    """The maximum of log p(D, w) over w, by Newton's method (the log joint is concave);
-    ``prior_var = inf`` leaves the prior out (the maximum-likelihood weights)."""
-    x, y = lecture_data()
-    features = np.stack([np.ones_like(x), x], axis=1)
-    w = np.zeros(2)
-    for _ in range(50):
-        p = expit(features @ w)
-        grad = features.T @ (y - p) - w / prior_var
-        hess = -(features.T * (p * (1 - p))) @ features - np.eye(2) / prior_var
-        step = np.linalg.solve(hess, grad)
-        w = w - step
-        if np.max(np.abs(step)) < 1e-14:
-            break
-    return w
+#: For a 2-D Gaussian posterior with correlation ρ, the best factorised q (maximum ELBO) has
+#: each variance a fraction 1 − ρ² of the marginal one, and its gap is −½ log(1 − ρ²).
+mean_field_fit = _fit(lambda rho: 1 - rho**2, lambda rho: -0.5 * np.log(1 - rho**2))
+GRID_RHO = -0.92263  # the correlation of the lecture's grid posterior (printed as −0.9226)
+FIT_GAP = 0.9596  # the gap of the lecture's own mean-field fit (printed to 4 decimals)
 
 
-#: The posterior mean of the lecture's 401 × 401 grid (its cell 13 prints it to 3 decimals).
-GRID_MEAN = np.array([-2.343914, 1.204448])
-#: The mean of the lecture's mean-field q (its cell 15 prints it to 3 decimals).
-MEAN_FIELD_MEAN = np.array([-2.284, 1.161])
-
-MODE_MISTAKES = [
-    m.Predicate(
-        "the posterior mean",
-        "That is (close to) the posterior *mean*, which the grid and the full-covariance q "
-        "both give. The question asks for the *mode*, where log p(D, w) is largest and its "
-        "gradient vanishes. For a Gaussian posterior the two coincide; this posterior is "
-        "skewed, and its mode lies elsewhere.",
-        lambda result, args, expected: m.close(result, GRID_MEAN, rtol=0.01, atol=0.0),
-        lambda reference: lambda *a: GRID_MEAN,
-    ),
-    m.Predicate(
-        "the mean-field q's mean",
-        "That is the mean of the lecture's mean-field q, an approximation fitted by VI. The mode "
-        "belongs to the exact posterior: it is the w where ∇_w log p(D, w) = 0.",
-        lambda result, args, expected: m.close(result, MEAN_FIELD_MEAN, rtol=0.005, atol=0.0),
-        lambda reference: lambda *a: MEAN_FIELD_MEAN,
-    ),
-    m.confused_with(
-        "prior left out",
-        lambda: posterior_mode(np.inf),
-        "Those are the maximum-likelihood weights: your gradient has no prior term. The "
-        "posterior's log density is log p(D, w) = log p(D | w) + log N(w; 0, 2² I) + const, "
-        "whose gradient has −w/2² from the prior, pulling the mode towards 0.",
-    ),
-    m.confused_with(
-        "prior standard deviation for variance",
-        lambda: posterior_mode(2.0),
-        "Your prior term is −w/2: the gradient of −‖w‖²/(2·2²) is −w/2² = −w/4, with the "
-        "prior's variance 2² = 4, not its standard deviation 2.",
-    ),
-    m.confused_with(
-        "components swapped",
-        lambda: posterior_mode()[::-1],
-        "Right numbers, wrong order: w₀ is the intercept (first) and w₁ the slope (second).",
-    ),
-]
-
-
-# -- q8: the mean-field gap of a correlated Gaussian -----------------------------------------
-
-
-def mean_field_gap(rho):
-    """KL(q‖p) of the best factorised q to a 2-D Gaussian p with correlation ρ: −½ log(1 − ρ²)."""
-    return -0.5 * np.log(1 - rho**2)
-
-
-def _mean_field_gap_marginals(rho):
+def _marginal_gap(rho):
     """KL(q‖p) for the factorised q with the *marginal* variances (the forward-KL fit)."""
     return 0.5 * (2 / (1 - rho**2) - 2 + np.log(1 - rho**2))
 
 
-GRID_RHO = -0.92263  # the correlation of the lecture's grid posterior (printed as −0.9226)
+def _scaled_fit(ratio_factor, gap_factor):
+    return lambda ref: lambda rho: ref(rho) * np.array([ratio_factor, gap_factor])
+
 
 MEAN_FIELD_MISTAKES = [
-    m.missing_minus(
-        "Your value has the right size but the wrong sign. The gap log p(D) − ELBO(q) is "
-        "KL(q‖posterior), never negative."
-    ),
     m.confused_with(
-        "missing ½",
-        lambda rho: -np.log(1 - rho**2),
-        "Your value is twice the answer: a ½ is missing in front of the log-determinant term "
-        "of the Gaussian KL.",
-    ),
-    m.confused_with(
-        "ρ for ρ²",
-        lambda rho: -0.5 * np.log(1 - rho),
-        "You used ρ where the formula has ρ²: det Σ = 1 − ρ² for unit variances, so the gap "
-        "depends on the strength of the correlation, not on its sign.",
+        "marginal variances, forward KL",
+        _fit(lambda rho: 1.0, lambda rho: mean_field_fit(rho)[1]),
+        "Your q has the posterior's *marginal* variances: that is the fit of the forward "
+        "KL(p‖q), and your gap is that forward KL. (It is the right number by coincidence: "
+        "in 2-D both KLs equal the mutual information of w₀ and w₁.) The ELBO's best q "
+        "minimises the *reverse* KL(q‖p), whose factors take the conditional variances "
+        "1/Λᵢᵢ, narrower than the marginal ones.",
     ),
     m.confused_with(
         "marginal variances",
-        _mean_field_gap_marginals,
-        "You gave q the posterior's marginal variances (the forward-KL fit). The ELBO's best "
-        "mean-field q minimises the *reverse* KL(q‖p), whose factors have the smaller variances "
-        "1/Λᵢᵢ; its gap is smaller.",
+        _fit(lambda rho: 1.0, _marginal_gap),
+        "You gave q the posterior's marginal variances (the forward-KL fit) and computed its "
+        "reverse KL. The ELBO's best mean-field q minimises that reverse KL(q‖p) over the "
+        "variances too: its factors have the smaller variances 1/Λᵢᵢ, and its gap is smaller.",
+    ),
+    m.Mistake(
+        "missing ½",
+        "Your gap is twice the answer: a ½ is missing in front of the log-determinant term "
+        "of the Gaussian KL.",
+        _scaled_fit(1.0, 2.0),
+    ),
+    m.Mistake(
+        "the gap's sign",
+        "Your gap is negative: log p(D) − ELBO(q) is KL(q‖posterior), never negative.",
+        _scaled_fit(1.0, -1.0),
+    ),
+    m.Mistake(
+        "standard deviations",
+        "Your first number is a ratio of standard deviations, √(1/Λ₀₀ / Σ₀₀); the question "
+        "asks for the ratio of the *variances* (square it).",
+        lambda ref: lambda rho: ref(rho) ** np.array([0.5, 1.0]),
+    ),
+    m.Mistake(
+        "ratio upside down",
+        "Your first number is the marginal variance over the factor's variance, Σ₀₀ Λ₀₀; "
+        "the question asks for the factor's variance as a fraction of the marginal one.",
+        lambda ref: lambda rho: ref(rho) ** np.array([-1.0, 1.0]),
+    ),
+    m.confused_with(
+        "ρ for ρ²",
+        _fit(lambda rho: 1 - rho, lambda rho: -0.5 * np.log(1 - rho)),
+        "You used ρ where the formulas have ρ²: for unit variances det Σ = 1 − ρ² and "
+        "1/Λᵢᵢ = 1 − ρ², which depend on the strength of the correlation, not on its sign.",
     ),
     m.confused_with(
         "the grid's correlation",
-        lambda rho: mean_field_gap(GRID_RHO),
+        lambda rho: mean_field_fit(GRID_RHO),
         "You used the grid's correlation −0.9226 of the lecture's posterior; the question "
         "sets ρ = −0.92 exactly (a round number, for a Gaussian that is not the grid's "
         "posterior).",
     ),
-    m.bits_for_nats(),
-]
-
-
-# -- q9: the variance of the reparameterisation gradient ------------------------------------------
-
-
-def reparam_variance(x, mu, s, samples):
-    """Variance of the average of ``samples`` terms g(μ + sε) = x − 2(μ + sε): (2s)²/S."""
-    return (2 * s) ** 2 / samples
-
-
-REPARAM_RULES = [
-    m.confused_with(
-        "one sample",
-        lambda x, mu, s, n: (2 * s) ** 2,
-        "That is the variance of one term g(z_j). The estimate averages S = 64 independent "
-        "terms, which divides the variance by S.",
+    m.Predicate(
+        "the fit's own gap",
+        "Your gap is that of the lecture's mean-field fit, 0.9596 nats, to the real "
+        "posterior, which is not Gaussian. The question asks for a Gaussian posterior with "
+        "ρ = −0.92 exactly: compute the KL between the best factorised q and it.",
+        lambda result, args, expected: result.shape == (2,) and abs(result[1] - FIT_GAP) < 6e-5,
+        lambda ref: lambda rho: np.array([1 - rho**2, FIT_GAP]),
     ),
-    m.confused_with(
-        "divided by √S",
-        lambda x, mu, s, n: (2 * s) ** 2 / np.sqrt(n),
-        "You divided by √S: averaging S independent terms divides the *standard deviation* "
-        "by √S and the variance by S.",
-    ),
-    m.confused_with(
-        "divided by S − 1",
-        lambda x, mu, s, n: (2 * s) ** 2 / (n - 1),
-        "You divided by S − 1. That is the correction for *estimating* a variance from S "
-        "samples; the exact variance of an average of S independent terms is Var(g)/S.",
-    ),
-    m.confused_with(
-        "standard deviation",
-        lambda x, mu, s, n: 2 * s / np.sqrt(n),
-        "That is the standard deviation of the estimate; the question asks for its variance "
-        "(the square).",
-    ),
-    m.confused_with(
-        "prior term left out",
-        lambda x, mu, s, n: s**2 / n,
-        "Your g keeps only the likelihood's (x − z). d log p(x, z)/dz = −z + (x − z) = x − 2z: "
-        "the prior N(0, 1) contributes −z too, so g(μ + sε) = x − 2μ − 2sε.",
-    ),
-    m.confused_with(
-        "s used as variance",
-        lambda x, mu, s, n: 4 * s / n,
-        "You used s where the variance s² belongs: Var(2sε) = 4s²·Var(ε) = 4s², with s = 0.6 "
-        "q's standard deviation.",
+    m.Mistake(
+        "bits instead of nats",
+        "Your gap is in bits, but the question asks for nats: use the natural logarithm.",
+        _scaled_fit(1.0, 1 / np.log(2)),
     ),
 ]
