@@ -168,6 +168,12 @@ REPARAM_MISTAKES = [
         "deviation by √S: solve (standard deviation of one term)/√S ≤ 0.07.",
         spread=lambda sd, target: sd / target,
     ),
+    m.Predicate(
+        "not a whole number",
+        "S counts draws, so it is a whole number: round (sd/0.07)² *up* to the next one.",
+        lambda result, args, expected: bool(expected - 1 < result < expected),
+        lambda reference: lambda *a: reference(*a) - 0.27,
+    ),
     _draws_rule(
         "rounded down",
         "Rounded down: with that S the standard deviation is just above 0.07. S must be a "
