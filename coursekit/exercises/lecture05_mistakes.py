@@ -359,6 +359,12 @@ LIMIT_MISTAKES = [
         "cross-entropy H(P, Q) = KL(P‖Q) + h(P), which lies h(P) = ½ ln(2πe) higher.",
     ),
     m.confused_with(
+        "the reverse KL",
+        lambda mu: 0.5 * (1 + mu**2 + mu**2 - 1 - np.log(1 + mu**2)),
+        "That is KL(Q̂‖P), a KL with the roles swapped, and a KL besides. The average NLL "
+        "averages −log q̂ over data from P: it approaches H(P, Q̂) = KL(P‖Q̂) + h(P).",
+    ),
+    m.confused_with(
         "the mean fitted too",
         lambda mu: H_SOURCE,
         "That is h(P), the limit when the mean is fitted as well (then Q̂ → P). Here the "
