@@ -329,10 +329,13 @@ class MeanFieldExplorer(Explorer):
             self.animated(plane.plot([], [], color=plotting.FORWARD_COLOR, lw=lw, ls="--")[0])
             for lw in (2.0, 1.1)
         ]
+        # Dotted, and drawn before the others: at ρ = 0 the three contours coincide, and all
+        # three must still show.
         self.reverse_lines = [
-            self.animated(plane.plot([], [], color=plotting.REVERSE_COLOR, lw=lw)[0])
-            for lw in (2.0, 1.1)
+            self.animated(plane.plot([], [], color=plotting.REVERSE_COLOR, lw=lw, ls=":")[0])
+            for lw in (2.6, 1.4)
         ]
+        self._dynamic.sort(key=lambda artist: artist not in self.reverse_lines)
         plane.plot(*MF_MEAN, "+", color="black", ms=9, mew=1.5)
         plane.set_xlim(MF_MEAN[0] - 3.2, MF_MEAN[0] + 3.2)
         plane.set_ylim(MF_MEAN[1] - 3.2, MF_MEAN[1] + 3.2)
@@ -343,7 +346,7 @@ class MeanFieldExplorer(Explorer):
         plane.legend(
             [
                 Line2D([], [], color=plotting.P_COLOR, lw=1.8),
-                Line2D([], [], color=plotting.REVERSE_COLOR, lw=2.0),
+                Line2D([], [], color=plotting.REVERSE_COLOR, lw=2.6, ls=":"),
                 Line2D([], [], color=plotting.FORWARD_COLOR, lw=2.0, ls="--"),
             ],
             ["p", "reverse fit", "forward fit"],
