@@ -109,7 +109,10 @@ class MLELandscapeExplorer(Explorer):
         self.mle_dot = self.animated(land.plot([], [], "o", color=NLL_COLOR, ms=7)[0])
         self.mle_drop = self.animated(land.axvline(0, color=NLL_COLOR, lw=1, ls=":"))
         self.true_dot = self.animated(land.plot([], [], "o", color="black", ms=6)[0])
-        self.kl_dot = self.animated(land.plot([], [], "o", color=plotting.KL_COLOR, ms=6, clip_on=False)[0])  # sits on the axis at KL = 0: drawn whole
+        # The KL's minimum sits on the axis (KL = 0): drawn whole, not clipped.
+        self.kl_dot = self.animated(
+            land.plot([], [], "o", color=plotting.KL_COLOR, ms=6, clip_on=False)[0]
+        )
         land.set_xlim(_MU_GRID[0], _MU_GRID[-1])
         land.set_ylim(*NLL_LIMITS)
         land.set_xlabel("mean μ of the model q = N(μ, σ²)")
