@@ -61,7 +61,9 @@ EXERCISES = ExerciseSet(
                 "p = 0 and q = 0.2, and divide by α(1 − α).",
                 "Which KL is the limit α → 0, and is it finite when q > 0 where p = 0?",
             ],
-            solution_code='answer_mass_outside = "b"',
+            solution_code="# There the integrand is (1 - alpha) q: it adds 0.2/alpha, finite for\n"
+            "# 0 < alpha < 1, without bound as alpha -> 0 (the reverse KL(Q||P) is infinite).\n"
+            'answer_mass_outside = "b"',
         ),
         "q2": FunctionExercise(
             prompt="Write alpha_divergence(p, q, alpha) for two discrete distributions and "
@@ -111,6 +113,31 @@ EXERCISES = ExerciseSet(
             solution_code="shift_half = np.sqrt(8 * 2.0**2 * np.log(1 / (1 - 0.4 / 4)))",
         ),
         "q4": ValueExercise(
+            prompt="P = N(0, 1) and Q = N(Δμ, 2²), different widths: for which Δμ > 0 is "
+            "D_0.25(P‖Q) = 1? (Before you solve: is D_0.25 zero at Δμ = 0?) Give Δμ to 6 "
+            "significant figures.",
+            variable="shift_widths",
+            reference=r.shift_for_alpha,
+            args=(1.0, 0.25, 1.0, 2.0),
+            digits=6,
+            mistakes=r.WIDTHS_MISTAKES,
+            hints=[
+                "D_α = (1 − overlap)/(α(1 − α)): which overlap ∫ p^α q^(1−α) dx makes "
+                "D_0.25 = 1? The lecture's overlap for different widths is a constant times "
+                "an exponential in Δμ².",
+                "The overlap must be 1 − 0.25 · 0.75 = 0.8125. With σ1 = 1 (P) and σ2 = 2 (Q), "
+                "s² = α σ2² + (1 − α) σ1² = 1.75 (the weights cross) and the constant is "
+                "σ1^(1−α) σ2^α / s. Divide the overlap by the constant, then take the log.",
+                "exp(−α(1 − α) Δμ²/(2 s²)) = 0.8125 s / 2^0.25, so "
+                "Δμ = s √(2 ln(2^0.25/(0.8125 s))/(α(1 − α))) with s = √1.75.",
+            ],
+            solution_code="alpha, s1, s2 = 0.25, 1.0, 2.0  # P = N(0, s1^2), Q = N(shift, s2^2)\n"
+            "s = np.sqrt(alpha * s2**2 + (1 - alpha) * s1**2)  # the weights cross\n"
+            "constant = s1 ** (1 - alpha) * s2**alpha / s\n"
+            "overlap = 1 - alpha * (1 - alpha) * 1.0  # D_alpha = 1\n"
+            "shift_widths = s * np.sqrt(2 * np.log(constant / overlap) / (alpha * (1 - alpha)))",
+        ),
+        "q5": ValueExercise(
             prompt="For the lecture's target P = ½N(−3, 1) + ½N(3, 1), the central optimum "
             "of D_α(P‖Q) widens as α grows. At which α is its standard deviation exactly 3? "
             "Give α to 4 significant figures.",
@@ -136,7 +163,7 @@ EXERCISES = ExerciseSet(
             "    return divergences.fit_alpha(target, alpha, start).std - 3\n\n\n"
             "alpha_sigma_3 = brentq(central_std_minus_3, 0.3, 0.4)",
         ),
-        "q5": ChoiceExercise(
+        "q6": ChoiceExercise(
             prompt="For the lecture's target P = ½N(−3, 1) + ½N(3, 1), someone fits a "
             "Gaussian Q by minimising D_0.9(Q‖P), with the arguments the other way round. "
             "Which Gaussian do they get?",
@@ -153,7 +180,8 @@ EXERCISES = ExerciseSet(
             explanations={
                 "a": "With the arguments swapped the scale runs the other way: "
                 "D_0.9(Q‖P) = D_0.1(P‖Q), near the *mode-seeking* end. (The same trap waits "
-                "in Rényi VI, where α → 1 is the reverse KL.)",
+                "in Rényi VI, the lecture's paragraph on Rényi's divergence: Li and Turner put "
+                "Q first, so that there α → 1 is the reverse KL.)",
                 "b": "D_0.9(Q‖P) = D_0.1(P‖Q), and for this target the best fit at α = 0.1 "
                 "sits on a mode: the jump to the centre comes only at α ≈ 0.115.",
                 "c": "D_0.9(Q‖P) is indeed D_0.1(P‖Q), but at α = 0.1 the central fit is only "
@@ -167,12 +195,14 @@ EXERCISES = ExerciseSet(
                 "of the family with P first. Which α?",
                 "Then compare that α with the crossover of the lecture's target.",
             ],
-            solution_code='answer_swapped_fit = "b"',
+            solution_code="# D_0.9(Q||P) = D_0.1(P||Q), and at alpha = 0.1, below the jump at\n"
+            "# 0.115, the best fit sits on a mode.\n"
+            'answer_swapped_fit = "b"',
         ),
-        "q6": ValueExercise(
-            prompt="P = ½N(−3.5, 1) + ½N(3.5, 1) and α = 0.3. D_α(P‖Q) has a local optimum on "
-            "each mode and one in the centre. Find the global optimum and give its standard "
-            "deviation, to 6 significant figures.",
+        "q7": ValueExercise(
+            prompt="P = ½N(−d, 1) + ½N(d, 1) with modes at ±d, here d = 3.5, and α = 0.3. "
+            "D_α(P‖Q) has a local optimum on each mode and one in the centre. Find the "
+            "global optimum and give its standard deviation, to 6 significant figures.",
             variable="best_alpha_std",
             reference=r.best_alpha_fit_std,
             args=(3.5, 0.3),
@@ -185,7 +215,7 @@ EXERCISES = ExerciseSet(
                 "fitting.fit_forward_kl(target); compute divergences.alpha_divergence(target, "
                 "q, 0.3) for each.",
                 "Keep the fit with the smaller D_α and read its .std. Do not trust the "
-                "lecture's crossover α ≈ 0.115 here: it belongs to d = 3.",
+                "lecture's crossover α ≈ 0.115 here: it belongs to modes at ±3 (d = 3), not ±3.5.",
             ],
             solution_code="from coursekit import divergences, fitting\n"
             "from coursekit.gaussians import Gaussian, Mixture\n\n"
@@ -195,12 +225,12 @@ EXERCISES = ExerciseSet(
             "best = min(fits, key=lambda q: divergences.alpha_divergence(target, q, 0.3))\n"
             "best_alpha_std = best.std",
         ),
-        "q7": ChoiceExercise(
-            prompt="P = ½N(−2.5, 1) + ½N(2.5, 1), modes closer than in the lecture, and "
-            "α = 0.05, near the reverse-KL end. Predict from lecture 04's thresholds for the "
-            "reverse KL (optima on the modes exist for d above about 2.41; the central "
-            "optimum is the better one for d below 2.8), then check with fit_alpha and "
-            "alpha_divergence. Which is true of D_α(P‖Q) over Gaussians Q?",
+        "q8": ChoiceExercise(
+            prompt="P = ½N(−d, 1) + ½N(d, 1) with modes at ±d, here d = 2.5 (the lecture "
+            "has d = 3), and α = 0.05, near the reverse-KL end. Predict from lecture 04's "
+            "thresholds for the reverse KL (optima on the modes exist for d above about "
+            "2.41; the central optimum is the better one for d below 2.8), then check with "
+            "fit_alpha and alpha_divergence. Which is true of D_α(P‖Q) over Gaussians Q?",
             variable="answer_three_optima",
             options={
                 "a": "three optima (one on each mode and a central one); one on a mode is the best",
@@ -228,7 +258,9 @@ EXERCISES = ExerciseSet(
                 "Check: fit from Gaussian(2.5, 1) and from fitting.fit_forward_kl(target) with "
                 "α = 0.05; does the first stay on the mode? Which has the smaller D_α?",
             ],
-            solution_code='answer_three_optima = "b"',
+            solution_code="# Near the reverse KL, and d = 2.5 lies between 2.41 (optima on the\n"
+            "# modes exist) and 2.8 (they win): three optima, the central one the best.\n"
+            'answer_three_optima = "b"',
         ),
     },
 )

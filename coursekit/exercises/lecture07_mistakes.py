@@ -32,15 +32,13 @@ def alpha_discrete(p, q, alpha):
     return float(_interior(p, q, alpha))
 
 
-def _at_the_ends(ends, inside=None):
-    """A mistaken function: ``ends(p, q, alpha)`` at α = 0 and 1, ``inside`` (default: the
-    right value) in between."""
+def _at_the_ends(ends, inside=None, at=(0, 1)):
+    """A mistaken function: ``ends(p, q, alpha)`` at the α of ``at`` (the ends), ``inside``
+    (default: the right value) elsewhere."""
 
     def mistaken(p, q, alpha):
         p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
-        if alpha in (0, 1):
-            return ends(p, q, alpha)
-        return (inside or alpha_discrete)(p, q, alpha)
+        return (ends if alpha in at else inside or alpha_discrete)(p, q, alpha)
 
     return mistaken
 
@@ -49,20 +47,6 @@ def _kl_nan(a, b):
     """Σ a log(a/b) evaluated naively: 0 · log 0 = 0 · (−∞) = NaN."""
     with np.errstate(all="ignore"):
         return float(np.sum(a * np.log(a / b)))
-
-
-def _sign_flipped():
-    return m.Mistake(
-        "wrong sign",
-        "Your result has the right size but the wrong sign, and D_α is never negative. The "
-        "integrand is the arithmetic mean minus the geometric mean, "
-        "α p + (1 − α) q − p^α q^(1−α) ≥ 0, not the other way round.",
-        lambda reference: lambda *args: -np.asarray(reference(*args), dtype=float),
-    )
-
-
-def _is_end(args) -> bool:
-    return args[2] in (0, 1)
 
 
 def _front_has_zero(args) -> bool:
@@ -81,7 +65,7 @@ def _nan_from_zero_log_zero():
         "evaluates as 0 · (−∞) = NaN, but the term is 0 (p log p → 0 as p → 0). Skip the "
         "zero probabilities, or use info.kl_divergence or scipy.special.rel_entr.",
         lambda result, args, expected: (
-            _is_end(args) and _front_has_zero(args) and bool(np.isnan(result))
+            args[2] in (0, 1) and _front_has_zero(args) and bool(np.isnan(result))
         ),
         lambda reference: _at_the_ends(lambda p, q, a: _kl_nan(q, p) if a == 0 else _kl_nan(p, q)),
     )
@@ -94,7 +78,7 @@ def _nan_at_the_ends():
         "α p + (1 − α) q − p^α q^(1−α) and α(1 − α) vanish. D_α at the ends is defined by its "
         "limits, which the lecture derives: at α = 0 return the reverse KL(Q‖P), at α = 1 "
         "the forward KL(P‖Q).",
-        lambda result, args, expected: _is_end(args) and bool(np.isnan(result)),
+        lambda result, args, expected: args[2] in (0, 1) and bool(np.isnan(result)),
         lambda reference: _at_the_ends(lambda p, q, a: np.nan),
     )
 
@@ -133,7 +117,24 @@ ALPHA_MISTAKES = [
         "In D_α(P‖Q) the first distribution, p, carries the power α and the weight α: "
         "p**alpha * q**(1 - alpha).",
     ),
-    _sign_flipped(),
+    m.missing_minus(
+        "Your result has the right size but the wrong sign, and D_α is never negative. The "
+        "integrand is the arithmetic mean minus the geometric mean, "
+        "α p + (1 − α) q − p^α q^(1−α) ≥ 0, not the other way round."
+    ),
+    m.confused_with(
+        "H² at α = ½",
+        _at_the_ends(lambda p, q, a: 1 - np.sum(np.sqrt(p * q)), at=(0.5,)),
+        "At α = ½ your function returns the squared Hellinger distance "
+        "H² = 1 − Σ √(p q). D_½ is four times that: the factor 1/(α(1 − α)) is 4 at "
+        "α = ½, so D_½ = 4 H² = 2 Σ (√p − √q)².",
+    ),
+    m.confused_with(
+        "2H² at α = ½",
+        _at_the_ends(lambda p, q, a: np.sum((np.sqrt(p) - np.sqrt(q)) ** 2), at=(0.5,)),
+        "At α = ½ your function returns Σ (√p − √q)² = 2 H², which some texts call the "
+        "squared Hellinger distance. D_½ is twice that: D_½ = 4 H² = 2 Σ (√p − √q)².",
+    ),
     m.confused_with(
         "normalisation left out",
         _at_the_ends(
@@ -170,9 +171,10 @@ ALPHA_MISTAKES = [
             lambda p, q, a: np.log(np.sum(p**a * q ** (1 - a))) / (a - 1),
         ),
         "For 0 < α < 1 that is Rényi's divergence (1/(α − 1)) log Σ p^α q^(1−α), "
-        "the version of the family in the lecture's last paragraph. It is a "
-        "different function of the same overlap Σ p^α q^(1−α); this exercise "
-        "asks for Minka's D_α = (1 − Σ p^α q^(1−α))/(α(1 − α)).",
+        "the relative of the family that the lecture meets after its first check "
+        "on discrete distributions. It is a different function of the same overlap "
+        "Σ p^α q^(1−α); this exercise asks for Minka's "
+        "D_α = (1 − Σ p^α q^(1−α))/(α(1 − α)).",
     ),
     m.confused_with(
         "bits at the ends",
@@ -233,10 +235,104 @@ SHIFT_MISTAKES = [
         lambda target, sigma: shift_for_half(target, sigma) ** 2,
         "That is Δμ², the square of the answer: take the square root.",
     ),
+    m.confused_with(
+        "σ left out",
+        lambda target, sigma: shift_for_half(target, 1.0),
+        "That Δμ solves 4 (1 − exp(−Δμ²/8)) = 0.4, with σ left out: it is the answer "
+        "for two *unit* Gaussians. Here σ = 2, and the exponent is "
+        "−Δμ²/(8σ²) = −Δμ²/32.",
+    ),
+    m.missing_minus(
+        "D_½ depends on Δμ² only, so −Δμ and Δμ give the same divergence; the question "
+        "asks for the positive one."
+    ),
 ]
 
 
-# -- q4 and q6: fits to P = ½N(−d, 1) + ½N(d, 1) --------------------------------------------
+# -- q4: the same with different widths ------------------------------------------------------
+def _solve(divergence, alpha, s, constant=1.0):
+    """Δμ > 0 with constant · exp(−α(1 − α) Δμ²/(2 s²)) = 1 − α(1 − α) D (the overlap)."""
+    overlap = 1 - alpha * (1 - alpha) * divergence
+    return s * np.sqrt(2 * np.log(constant / overlap) / (alpha * (1 - alpha)))
+
+
+def _s(alpha, s1, s2):
+    return np.sqrt(alpha * s2**2 + (1 - alpha) * s1**2)
+
+
+def shift_for_alpha(divergence, alpha, s1, s2):
+    """Δμ > 0 with D_α(N(0, s1²)‖N(Δμ, s2²)) = divergence: the overlap is
+    (s1^(1−α) s2^α / s) exp(−α(1 − α) Δμ²/(2 s²)), s² = α s2² + (1 − α) s1²."""
+    s = _s(alpha, s1, s2)
+    return _solve(divergence, alpha, s, s1 ** (1 - alpha) * s2**alpha / s)
+
+
+def _kl_shifts(divergence, alpha, s1, s2):
+    """Δμ at which the forward KL(P‖Q) and the reverse KL(Q‖P) equal ``divergence``."""
+    return [
+        np.sqrt(2 * b**2 * (divergence + 0.5 - np.log(b / a)) - a**2)  # KL(N(0, a²)‖N(Δμ, b²))
+        for a, b in ((s1, s2), (s2, s1))
+    ]
+
+
+def _one_of(values):
+    """A predicate's test: the result is one of ``values(*args)`` (to the mistakes' 0.2 %)."""
+    return lambda result, args, expected: any(m.close(result, v, rtol=2e-3) for v in values(*args))
+
+
+WIDTHS_MISTAKES = [
+    m.confused_with(
+        "D_α(Q‖P)",
+        lambda divergence, alpha, s1, s2: shift_for_alpha(divergence, alpha, s2, s1),
+        "That Δμ makes D_0.25(Q‖P) = D_0.75(P‖Q) equal to 1: P and Q have traded "
+        "places. In D_α(P‖Q), p = N(0, 1) carries the power α, and the weights in the "
+        "overlap cross: s² = α σ2² + (1 − α) σ1², constant σ1^(1−α) σ2^α / s.",
+    ),
+    m.confused_with(
+        "constant's powers crossed",
+        lambda d, a, s1, s2: _solve(d, a, _s(a, s1, s2), s1**a * s2 ** (1 - a) / _s(a, s1, s2)),
+        "Your s² is right, but the constant in front has its powers crossed: it is "
+        "σ1^(1−α) σ2^α / s, the normalisers' σ1^(−α) σ2^(−(1−α)) times √(2π) σ1 σ2 / s from "
+        "the Gaussian integral.",
+    ),
+    m.confused_with(
+        "constant left out",
+        lambda d, a, s1, s2: _solve(d, a, _s(a, s1, s2)),
+        "You set the exponential alone to the overlap 1 − α(1 − α) D and left out the "
+        "constant σ1^(1−α) σ2^α / s in front of it. That constant is 1 only for equal "
+        "widths; here it is below 1, so the widths alone already make D_α > 0.",
+    ),
+    m.Predicate(
+        "equal widths",
+        "That is the equal-widths answer, with both Gaussians as wide as P (σ = 1) or as Q "
+        "(σ = 2). The widths differ: use the lecture's overlap for σ1 = 1 and σ2 = 2.",
+        _one_of(lambda d, a, s1, s2: [_solve(d, a, s1), _solve(d, a, s2)]),
+        lambda reference: lambda d, a, s1, s2: _solve(d, a, s2),
+    ),
+    m.Predicate(
+        "a KL instead",
+        "That Δμ makes a KL equal to 1: the forward KL(P‖Q) (α → 1) or the reverse KL(Q‖P) "
+        "(α → 0). The question asks for D_α with α = 0.25: (1 − overlap)/(α(1 − α)) = 1.",
+        _one_of(_kl_shifts),
+        lambda reference: lambda *args: _kl_shifts(*args)[0],
+    ),
+    m.Predicate(
+        "no solution (NaN)",
+        "Your Δμ is NaN: you took the log of a number below 1, so the overlap you solved "
+        "for, 1 − α(1 − α) D = 0.8125, exceeds your constant in front of the exponential. "
+        "Check the weights of s²: they cross, s² = α σ2² + (1 − α) σ1² = 1.75 (σ2 is "
+        "Q's width), and the constant σ1^(1−α) σ2^α / s is then about 0.899.",
+        lambda result, args, expected: bool(np.isnan(result)),
+        lambda reference: lambda *args: np.nan,
+    ),
+    m.missing_minus(
+        "D_α depends on Δμ² only, so −Δμ and Δμ give the same divergence; the question "
+        "asks for the positive one."
+    ),
+]
+
+
+# -- q5 and q7: fits to P = ½N(−d, 1) + ½N(d, 1) --------------------------------------------
 @cache
 def _fits(d: float, alpha: float) -> tuple[Gaussian, Gaussian]:
     """The optimum reached from the right mode and the central one (from the moment-matched
@@ -332,9 +428,21 @@ def _lecture_target():
     )
 
 
+def _table_row():
+    return m.Predicate(
+        "a row of the table",
+        "In the lecture's table the central fit has σ = 2.963 at α = 0.3 and σ = 3.011 at "
+        "α = 0.4: σ = 3 falls between the two rows, so neither α is the answer. Solve "
+        "σ(α) = 3 with a root finder on that bracket.",
+        lambda result, args, expected: any(m.close(result, a, rtol=1e-9) for a in (0.3, 0.4)),
+        lambda reference: lambda *args: 0.4,
+    )
+
+
 CENTRAL_ALPHA_MISTAKES = [
     _interpolation(),
     _coarse_alpha(),
+    _table_row(),
 ]
 
 
@@ -378,6 +486,12 @@ BEST_FIT_MISTAKES = [
         "1 is the standard deviation of each of P's two components, not of the "
         "fitted Gaussian. Even the fit on a mode is a little wider than its mode: "
         "it also pays for the other mode. Run fit_alpha.",
+    ),
+    m.confused_with(
+        "the divergence instead of σ",
+        lambda d, alpha: alpha_divergence(Mixture.symmetric(d), _ranked(d, alpha)[0], alpha),
+        "That is D_α of the best fit, the number that tells the global optimum from the "
+        "local one. The question asks for that fit's standard deviation: its .std.",
     ),
     _lecture_target(),
 ]
