@@ -18,8 +18,8 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation, Text
 
 from coursekit import explorers
-from coursekit.explorers.base import BOOK_DPI, LIVE_DPI
-from coursekit.explorers.static_view import NarrowFrames
+from coursekit.explorers.base import BOOK_COLORS, BOOK_DPI, LIVE_DPI
+from coursekit.explorers.narrow_view import NarrowFrames
 
 MAX_CORNERS = 25  # every combination of the estimators explorer's 5 × 5 choices
 SHRINK = 1.0  # px: boxes that only touch do not collide
@@ -215,10 +215,10 @@ NARROW_PENDING = {"forward_reverse", "mean_field"}
     ],
 )
 def test_no_text_collides_in_the_phone_frames_at_the_book_resolution(name):
-    """The book's frames for phones (static_view.NarrowFrames) at BOOK_DPI, the resolution the
+    """The book's frames for phones (narrow_view.NarrowFrames) at BOOK_DPI, the resolution the
     book renders them at."""
     explorer = EXPLORERS[name]()
-    frames = NarrowFrames(explorer, BOOK_DPI)
+    frames = NarrowFrames(explorer, BOOK_DPI, BOOK_COLORS)
     problems = []
     for values in corners(explorer.params):
         frames.frame(values, explorer.compute(**{**explorer.values, **values}))

@@ -32,7 +32,7 @@ from submissions import (
 
 from coursekit import grading
 from coursekit.cli import main
-from coursekit.grading import sandbox
+from coursekit.grading import cgroup, sandbox, syscalls
 
 ROOT = Path(__file__).resolve().parents[1]
 MASTER = ROOT / "notebooks" / "01-surprise-and-entropy.ipynb"
@@ -301,7 +301,7 @@ def test_without_a_cgroup_no_process_outlives_the_grading(tmp_path, monkeypatch)
     """As for an instructor who is not root: no cgroup kills what is left of a sandbox, and a
     runner that bwrap started is the sandbox's first process, free to outlive bwrap."""
     sandbox_or_skip()
-    monkeypatch.setattr(sandbox.ControlGroup, "create", classmethod(lambda *a: None))
+    monkeypatch.setattr(cgroup.ControlGroup, "create", classmethod(lambda *a: None))
     paths = [write(submission(wrong_answers(), at_end=[survive()]), tmp_path / "a" / NAME)]
     paths.append(write(submission(all_correct()), tmp_path / "b" / NAME))
     results = grading.grade_batch(
@@ -315,9 +315,9 @@ def test_without_a_cgroup_no_process_outlives_the_grading(tmp_path, monkeypatch)
 def test_a_sandbox_cgroup_caps_its_cpu_time():
     """However many processes a notebook starts (the cpu attack), together they get at most
     one CPU: its neighbours keep theirs."""
-    if "cpu" not in sandbox._controller_bases():
+    if "cpu" not in cgroup._controller_bases():
         pytest.skip("no cgroup with a cpu controller here (the grader is not root)")
-    group = sandbox.ControlGroup.create(f"coursekit-test-{os.getpid()}", sandbox.Limits())
+    group = cgroup.ControlGroup.create(f"coursekit-test-{os.getpid()}", sandbox.Limits())
     try:
         quotas = []
         for folder in group.dirs:
@@ -382,13 +382,13 @@ def test_the_lecture_of_the_metadata_alone_gets_a_warning():
 
 
 def test_the_seccomp_filter_refuses_what_no_notebook_needs():
-    if sandbox.seccomp_program() is None:
+    if syscalls.seccomp_program() is None:
         pytest.skip(f"no seccomp filter for {platform.machine()}")
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         status = 1
         try:
-            assert sandbox.install_seccomp()
+            assert syscalls.install_seccomp()
             keyctl = _KEYCTL[platform.machine()][0]
             libc = ctypes.CDLL(None, use_errno=True)
             assert libc.syscall(keyctl, 0, -3, 0) == -1 and ctypes.get_errno() == 1

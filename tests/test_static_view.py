@@ -16,19 +16,18 @@ from PIL import Image
 from test_figure_layout import corners, hidden_tick_labels
 
 from coursekit import explorers
-from coursekit.explorers import static_view
-from coursekit.explorers.static_view import (
+from coursekit.explorers.narrow_view import (
     MIN_TEXT_PX,
     NARROW_DISPLAY_PX,
     NARROW_MEDIA,
     NARROW_WIDTH,
-    TARGET_PX,
     figure_texts,
     fit_texts,
     narrow_font,
     narrow_twin,
     readout_stacks,
 )
+from coursekit.explorers.static_view import TARGET_PX
 
 EXPLORERS = explorers.available()
 PHONE_PX = 358  # the width a 390-px phone gives a frame in the book (390 less 2 × 16 margins)
@@ -197,4 +196,4 @@ def test_readouts_of_a_stack_move_apart_and_long_texts_wrap_inside_the_figure():
     top.set_text("short")
     fit_texts(figure, stacks)
     assert below.get_position()[1] == pytest.approx(0.8)
-    static_view.fit_texts(figure)  # no stacks: wrapping only
+    fit_texts(figure)  # no stacks: wrapping only

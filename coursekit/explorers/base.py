@@ -179,7 +179,7 @@ class Explorer:
     def narrow_layout(self, figure) -> None:
         """Adjust the built figure for the book's frames on phones (nothing by default).
 
-        Called on a second explorer of this kind (static_view.narrow_twin) after its panels
+        Called on a second explorer of this kind (narrow_view.narrow_twin) after its panels
         were stacked in one column of ``narrow_figsize`` and its small fonts raised, before the
         layout is solved: e.g. move a legend that would cover the data at that size.
         """

@@ -34,6 +34,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from coursekit.grading import sandbox as sandboxing
+from coursekit.grading import syscalls
 from coursekit.grading.cache import prepare_cache
 from coursekit.grading.judge import judge_run
 from coursekit.grading.results import (
@@ -255,7 +256,7 @@ def grade_batch(
     if not unique:
         return []
     if sandbox:  # the sandboxes must not inherit the keys of the instructor's session
-        sandboxing.new_session_keyring()
+        syscalls.new_session_keyring()
     names = submission_names(unique)
     jobs = max(1, jobs or _cpu_count())
     scratch = None

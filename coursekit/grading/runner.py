@@ -7,7 +7,7 @@ with its settings and the submission's code cells on stdin and the write end of 
 1. reads its settings and the cells, and sets its limits (memory, processes, CPU time, file
    size: ``setrlimit``, which nothing in the process can raise again); takes a session
    keyring of its own and loads the sandbox's seccomp filter
-   (:func:`~coursekit.grading.sandbox.install_seccomp`: bwrap filters the program it starts,
+   (:func:`~coursekit.grading.syscalls.install_seccomp`: bwrap filters the program it starts,
    a runner forked by the zygote filters itself);
 2. imports the modules every lecture uses (:data:`PRELOAD`, compiled in the grader's bytecode
    cache) and the lecture's exercises, and says ``{"ready": ...}``: the submission's time
@@ -239,7 +239,7 @@ def run(settings: dict, cells: list) -> None:  # pragma: no cover - runs in the 
     os.close(null)
     channel = Channel(int(settings["channel"]))
     try:
-        from coursekit.grading.sandbox import install_seccomp, new_session_keyring
+        from coursekit.grading.syscalls import install_seccomp, new_session_keyring
 
         new_session_keyring()  # a keyring of its own: none shared with another sandbox
         install_seccomp()  # bwrap filtered its own program; a forked runner filters itself

@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursekit.grading import sandbox
+from coursekit.grading import cgroup, sandbox, syscalls
 from coursekit.grading.zygote import CHANNEL, HOLDER, fork_runner, read_info
 
 STARTUP_TIMEOUT = 60  # seconds from the start to "ready" (imports)
@@ -174,7 +174,7 @@ async def run_submission(
         cpu = settings.timeout + STARTUP_TIMEOUT + settings.check_timeout * (2 * len(keys) + 2)
         rlimits = limits.rlimits(cpu + 30)
         pycache = str(settings.cache / "pycache")
-        group = sandbox.ControlGroup.create(f"coursekit-{os.getpid()}-{id(run)}", limits)
+        group = cgroup.ControlGroup.create(f"coursekit-{os.getpid()}-{id(run)}", limits)
         procs = [str(d / "cgroup.procs") for d in group.dirs] if group else []
         has_cap = group is not None and group.has_process_cap
         run.process_cap = has_cap or (settings.sandboxed and os.geteuid() != 0)
@@ -184,7 +184,7 @@ async def run_submission(
             owned.append(notebook_fd)
             os.write(notebook_fd, notebook)
             os.lseek(notebook_fd, 0, os.SEEK_SET)
-            filter_fd = sandbox.seccomp_fd()  # for every process of the sandbox
+            filter_fd = syscalls.seccomp_fd()  # for every process of the sandbox
             extra = () if filter_fd is None else (filter_fd,)
             owned += extra
             argv = sandbox.bwrap_argv(
