@@ -142,7 +142,13 @@ def test_conjugate_model_with_tiny_stds(prior, noise):
     assert model.posterior_precision == pytest.approx(precision, rel=1e-14)
 
 
-@given(x=st.floats(-5, 5), lp=st.floats(-2, 2), ln=st.floats(-2, 2), k=st.integers(-700, 700))
+# Subnormal x carry fewer digits than the test asks of the scaled model: left out.
+@given(
+    x=st.floats(-5, 5, allow_subnormal=False),
+    lp=st.floats(-2, 2),
+    ln=st.floats(-2, 2),
+    k=st.integers(-700, 700),
+)
 def test_conjugate_model_changes_with_its_unit_as_it_should(x, lp, ln, k):
     c = 2.0**k
     base, scaled = vi.ConjugateGaussian(math.exp(lp), math.exp(ln)), None
