@@ -21,20 +21,9 @@ import numpy as np  # noqa: E402
 
 from coursekit import explorers  # noqa: E402
 from coursekit.explorers import live_view  # noqa: E402
+from coursekit.explorers.controls import random_values  # noqa: E402
 
 SAMPLES = 30
-
-
-def random_values(params: dict, rng: np.random.Generator) -> dict:
-    values = {}
-    for name, spec in params.items():
-        if "options" in spec:
-            values[name] = spec["options"][rng.integers(len(spec["options"]))]
-        else:
-            steps = int(round((spec["max"] - spec["min"]) / spec["step"]))
-            value = min(spec["min"] + rng.integers(steps + 1) * spec["step"], spec["max"])
-            values[name] = type(spec["value"])(value)
-    return values
 
 
 def median_ms(action, settings: list[dict]) -> tuple[float, float]:

@@ -15,6 +15,7 @@ from PIL import Image
 
 from coursekit import explorers, plotting
 from coursekit.explorers import live_view, text_cache
+from coursekit.explorers.controls import random_values
 
 EXPLORERS = explorers.available()
 
@@ -25,18 +26,6 @@ def pixels(png: bytes) -> np.ndarray:
 
 def controls_of(box) -> dict:
     return {child.description_key: child for child in box.children[0].children}
-
-
-def random_values(params: dict, rng: np.random.Generator) -> dict:
-    values = {}
-    for name, spec in params.items():
-        if "options" in spec:
-            values[name] = spec["options"][rng.integers(len(spec["options"]))]
-        else:
-            steps = int(round((spec["max"] - spec["min"]) / spec["step"]))
-            value = min(spec["min"] + rng.integers(steps + 1) * spec["step"], spec["max"])
-            values[name] = type(spec["value"])(value)
-    return values
 
 
 @pytest.mark.parametrize("name", EXPLORERS)

@@ -30,6 +30,18 @@ def slider_values(spec: dict[str, Any]) -> list:
     return [int(v) for v in grid] if is_integer_control(spec) else [float(v) for v in grid]
 
 
+def random_values(params: dict[str, dict[str, Any]], rng: np.random.Generator) -> dict:
+    """One random setting of every control, on the control's own grid (for tests and
+    benchmarks that move the explorers as a student would)."""
+    values = {}
+    for name, spec in params.items():
+        if "options" in spec:
+            values[name] = spec["options"][rng.integers(len(spec["options"]))]
+        else:
+            values[name] = slider_values(spec)[rng.integers(len(slider_values(spec)))]
+    return values
+
+
 def cache_key(value: float) -> float:
     """A slider value as a cache key: 0.30000000000000004 and 0.3 share one entry."""
     return round(float(value), 9)
