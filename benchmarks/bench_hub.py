@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -27,7 +26,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "hub"))
 
 import psutil  # noqa: E402
-from classhub import BIN, ROOT, Hub, end_session, git, missing_tools, pull_link, run_notebook  # noqa: E402
+from classhub import (  # noqa: E402
+    Hub,
+    course_repository,
+    end_session,
+    missing_tools,
+    pull_link,
+    run_notebook,
+)
 
 COURSE = "surprise-to-vi-notebooks"
 LECTURE = "01-surprise-and-entropy.ipynb"
@@ -106,15 +112,7 @@ def main(counts: tuple[int, ...]) -> None:
     names = [f"student{i:02d}" for i in range(1, max(counts) + 1)]
     with tempfile.TemporaryDirectory(prefix="bench-hub-") as tmp:
         work = Path(tmp)
-        repo = work / COURSE
-        subprocess.run(
-            [str(BIN / "coursekit"), "student", str(ROOT / "notebooks"), "--out", str(repo)],
-            check=True,
-            capture_output=True,
-        )
-        git("init", "-q", "-b", "main", cwd=repo)
-        git("add", ".", cwd=repo)
-        git("commit", "-q", "-m", "student copies", cwd=repo)
+        repo = course_repository(work / COURSE, "student copies")
         link = pull_link(f"file://{repo}", "main", f"lab/tree/{COURSE}/{LECTURE}")
 
         hub = Hub.start(work / "hub", names, "instructor")

@@ -105,6 +105,20 @@ def git(*args: str, cwd: Path) -> str:
     return done.stdout
 
 
+def course_repository(repo: Path, message: str) -> Path:
+    """A git repository (branch main) of the student copies of the lectures, at ``repo``: what
+    an instructor publishes for nbgitpuller."""
+    subprocess.run(
+        [str(BIN / "coursekit"), "student", str(ROOT / "notebooks"), "--out", str(repo)],
+        check=True,
+        capture_output=True,
+    )
+    git("init", "-q", "-b", "main", cwd=repo)
+    git("add", ".", cwd=repo)
+    git("commit", "-q", "-m", message, cwd=repo)
+    return repo
+
+
 # -- the hub ----------------------------------------------------------------------------------
 
 CONFIG = """\

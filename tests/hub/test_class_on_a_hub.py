@@ -31,6 +31,7 @@ from classhub import (
     BIN,
     ROOT,
     Hub,
+    course_repository,
     end_session,
     git,
     instructor_scopes,
@@ -127,15 +128,7 @@ def tools():
 def course_repo(tools, tmp_path_factory) -> Path:
     """The instructor's repository of student copies (``coursekit student``), branch main."""
     repo = tmp_path_factory.mktemp("instructor") / COURSE
-    subprocess.run(
-        [str(BIN / "coursekit"), "student", str(ROOT / "notebooks"), "--out", str(repo)],
-        check=True,
-        capture_output=True,
-    )
-    git("init", "-q", "-b", "main", cwd=repo)
-    git("add", ".", cwd=repo)
-    git("commit", "-q", "-m", "Student copies of the lectures", cwd=repo)
-    return repo
+    return course_repository(repo, "Student copies of the lectures")
 
 
 @pytest.fixture(scope="module")
