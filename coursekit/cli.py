@@ -1,8 +1,10 @@
-"""The ``coursekit`` command for instructors and maintainers.
+"""The ``coursekit`` command for instructors and maintainers::
 
-coursekit execute notebooks/*.ipynb                    re-run master notebooks, store outputs
-coursekit student notebooks/ --out student/            write the student copies
-coursekit grade submissions/ --out grades/             grade submitted notebooks
+    coursekit execute notebooks/*.ipynb               re-run master notebooks, store outputs
+    coursekit student notebooks/ --out student/       write the student copies
+    coursekit grade submissions/ --out grades/        grade submitted notebooks
+
+``coursekit COMMAND --help`` lists each command's options.
 """
 
 from __future__ import annotations

@@ -71,11 +71,13 @@ def accessible_markup(app, pagename, templatename, context, doctree):
         context["generate_toctree_html"] = named_toggles
 
 
+ABSOLUTE_VALUE = re.compile(r"(?<![`\\|])\|([^|`\s][^|`]{0,20}?)\|(?![`|_])")
 LECTURE_MENTION = re.compile(r"(?<![`/\w])([Ll]ecture) (\d{2})\b")
 
 
 def link_lectures(app, what, name, obj, options, lines):
-    """In the API reference, "Introduced in lecture 03 (...)" links to lecture 03's page."""
+    """In the API reference, "Introduced in lecture 03 (...)" links to lecture 03's page (and
+    an absolute value written |x| is escaped, not read as a substitution)."""
     pages = {
         path.name[:2]: f"/notebooks/{path.stem}"
         for path in Path(app.srcdir, "notebooks").glob("[0-9][0-9]-*.ipynb")
@@ -89,6 +91,8 @@ def link_lectures(app, what, name, obj, options, lines):
 
     for index, line in enumerate(lines):
         if not line.lstrip().startswith((">>>", "...")):
+            # |x − μ| in a docstring is an absolute value, not a reStructuredText substitution.
+            line = ABSOLUTE_VALUE.sub(r"\\|\1\\|", line)
             lines[index] = LECTURE_MENTION.sub(link, line)
 
 

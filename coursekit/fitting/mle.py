@@ -22,7 +22,7 @@ def fit_mle_gaussian(x) -> Gaussian:
     (divide by N, not N − 1), computed in units of max |xᵢ| where the sums would overflow or
     the squared deviations underflow. Maximising the likelihood is minimising the forward
     KL(p_D‖q) from the data's empirical distribution p_D, so this is the forward-KL fit to the
-    data (compare :func:`fit_forward_kl`, moment matching).
+    data (compare :func:`coursekit.fitting.fit_forward_kl`, moment matching).
 
     Introduced in lecture 05 (Maximum likelihood is forward KL).
 

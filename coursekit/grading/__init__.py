@@ -17,10 +17,11 @@ The trust boundary
     "missing" or "not a plain value", and for a function exercise the function's outcome on
     each test case, :mod:`~coursekit.grading.extract`), sent as JSON lines on a pipe. The
     grader (:mod:`~coursekit.grading.session`) reads that pipe with size caps and time limits
-    of its own, never runs the student's code, rebuilds the answers (:mod:`~coursekit.grading.
-    decode`) and the exercises from its own installation, and decides every status, message
-    and point (:mod:`~coursekit.grading.judge`). The data has no field that could say
-    "correct": a submission can only choose its answers, never its grade.
+    of its own, never runs the student's code, rebuilds the answers
+    (:mod:`~coursekit.grading.decode`) and the exercises from its own installation, and
+    decides every status, message and point (:mod:`~coursekit.grading.judge`). The data has
+    no field that could say "correct": a submission can only choose its answers, never its
+    grade.
 
 Time limits and credit
     ``cell_timeout`` per cell (the cell is interrupted, the next cells run), ``timeout`` per
@@ -35,9 +36,10 @@ Speed
     imports them once per batch, outside any sandbox and without ever running a notebook, and
     for each submission forks a child that enters the sandbox bwrap has just made for it
     (joins its namespaces, checks where it landed, drops every privilege) and becomes its
-    runner. Modules are read from the grader's bytecode cache (:mod:`~coursekit.grading.
-    cache`), which sandboxes can read but not write. Cells run in an IPython shell with
-    text-only outputs. ``make bench`` measures a batch (``benchmarks/bench_grading.py``).
+    runner. Modules are read from the grader's bytecode cache
+    (:mod:`~coursekit.grading.cache`), which sandboxes can read but not write. Cells run in
+    an IPython shell with text-only outputs. ``make bench`` measures a batch
+    (``benchmarks/bench_grading.py``).
 
 Without bubblewrap, :func:`grade_batch` raises :class:`SandboxUnavailable` (with install
 instructions) unless ``sandbox=False``, which runs each notebook as a plain process with the

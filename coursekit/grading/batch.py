@@ -7,7 +7,7 @@ submission does stops the batch: a file that is not a notebook, a notebook of no
 lecture, a run that fails, each becomes that submission's status and reason.
 
 Before the first submission the grader fills its bytecode cache (one run of the runner on a
-trusted cell, :func:`~coursekit.grading.session.prepare_cache`), so that every sandbox imports
+trusted cell, :func:`~coursekit.grading.cache.prepare_cache`), so that every sandbox imports
 compiled modules; with ``sandbox=False`` that cache is a temporary one of the batch, because
 an unsandboxed notebook could write to it.
 

@@ -97,7 +97,8 @@ def _shape_of(value, items: int | None) -> tuple[int, ...]:
 
 
 def decode(data) -> object:
-    """The object that :func:`encode` described (see the module docstring)."""
+    """The object that :func:`coursekit.grading.plain.encode` described (see the module
+    docstring)."""
     _classes.clear()
     try:
         return _decode(data, 0)
@@ -223,7 +224,7 @@ def _decode_object(data) -> Opaque:
 
 
 def decode_outcomes(data) -> list[Outcome]:
-    """The outcomes that :func:`encode_outcomes` described."""
+    """The outcomes that :func:`coursekit.grading.plain.encode_outcomes` described."""
     _classes.clear()
     try:
         return _decode_outcomes(data)

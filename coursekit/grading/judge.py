@@ -2,7 +2,7 @@
 
 This is where every grade is decided, and it never runs the student's code. The exercise set
 is the grader's own (imported from its installation). Each answer's plain data is decoded
-(:func:`coursekit.grading.plain.decode`) and judged by the exercise: ``evaluate`` for a value
+(:func:`coursekit.grading.decode.decode`) and judged by the exercise: ``evaluate`` for a value
 or a choice, ``judge_outputs`` for a function's outcomes on the test cases. Points come from
 the exercise's own ``points`` for a correct answer, nothing else; a status, a message or a
 "correct" in the data is ignored (there is no field for it).

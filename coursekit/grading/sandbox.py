@@ -223,7 +223,8 @@ def bwrap_argv(
     seccomp: int | None = None,
 ) -> list[str]:
     """The bwrap command line of one submission, up to (not including) the runner's;
-    ``seccomp``: a descriptor of :func:`seccomp_program`."""
+    ``seccomp``: a descriptor of
+    :func:`coursekit.grading.syscalls.seccomp_program`."""
     pycache = str(cache / "pycache")
     args = [bwrap, *_isolation(), *_system_binds(), "--proc", "/proc", "--dev", "/dev"]
     if seccomp is not None:

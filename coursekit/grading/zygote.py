@@ -3,9 +3,10 @@
 Starting a fresh Python in each sandbox costs about a second of imports (numpy, scipy,
 matplotlib, IPython, coursekit) per submission. The *zygote* imports them once per batch,
 outside any sandbox, and never runs a notebook's code. For each submission the grader first
-creates the submission's bubblewrap sandbox as usual (:func:`~coursekit.grading.sandbox.
-bwrap_argv`), with a placeholder command (``sleep``, the sandbox's first process) that holds
-its namespaces, and then asks the zygote for a runner. The zygote forks a child that
+creates the submission's bubblewrap sandbox as usual
+(:func:`~coursekit.grading.sandbox.bwrap_argv`), with a placeholder command (``sleep``, the
+sandbox's first process) that holds its namespaces, and then asks the zygote for a runner.
+The zygote forks a child that
 
 1. joins the submission's cgroup (if any), then the sandbox's namespaces, exactly those that
    bwrap made (``setns``: its user namespace's parent, then mount, network, IPC, UTS, cgroup

@@ -108,9 +108,9 @@ def fit_gaussian_vi(
     near the posterior, ~1e-5 at the lecture's initial N(0, I); :func:`gaussian_elbo` refines
     the rule where needed).
 
-    With the lecture's :class:`LogisticRegression2D` the full-covariance fit ends ~0.01 nats
-    below log p(D); the mean-field one stays further below, with variances close to 1/Λᵢᵢ
-    (smaller than the posterior's marginal variances).
+    With the lecture's :class:`~coursekit.vi.LogisticRegression2D` the full-covariance fit
+    ends ~0.01 nats below log p(D); the mean-field one stays further below, with variances
+    close to 1/Λᵢᵢ (smaller than the posterior's marginal variances).
 
     Introduced in lecture 06 (Variational inference).
     """
