@@ -150,12 +150,13 @@ def gradient_moments(log_joint, grad_log_joint, q: Gaussian, method: str, nodes:
     :func:`score_gradient`). The moments E[t] and E[t tᵀ] of the single-sample term t(ε) are
     integrals against N(ε; 0, 1), computed with ``nodes``-point Gauss–Hermite quadrature, which
     is exact when t is a polynomial of degree < ``nodes`` (as for
-    :class:`~coursekit.vi.ConjugateGaussian`) and very accurate for smooth models. The result
-    is checked against the rule with twice the nodes: where they differ by more than 1e-9 (relative), the number of nodes is doubled
-    until two rules agree (at most 256 nodes), so too few ``nodes`` (even 1, which sees only
-    ε = 0 and reports no variance at all) give the right moments, not silently wrong ones; a
-    model so rough that 256 nodes do not settle it raises ValueError. The estimate from n
-    samples has covariance cov / n. Both methods have the same mean, the exact ∇ELBO.
+    :class:`~coursekit.vi.ConjugateGaussian`) and very accurate for smooth models. The result is
+    checked against the rule with twice the nodes: where they differ by more than 1e-9
+    (relative), the number of nodes is doubled until two rules agree (at most 256 nodes), so too
+    few ``nodes`` (even 1, which sees only ε = 0 and reports no variance at all) give the right
+    moments, not silently wrong ones; a model so rough that 256 nodes do not settle it raises
+    ValueError. The estimate from n samples has covariance cov / n. Both methods have the same
+    mean, the exact ∇ELBO.
 
     Introduced in lecture 06 (Variational inference).
     """
