@@ -103,20 +103,19 @@ class VIStepsExplorer(Explorer):
         post.set_xlabel("intercept w₀")
         post.set_ylabel("slope w₁")
         post.set_title("posterior p(w | D) (blue) and q (ellipses: 1 and 2 sd)", fontsize=9.5)
-        # Only the chosen family's q is drawn, so the legend (redrawn with it) names that one.
-        self.q_handle = Line2D([], [], color=plotting.Q_COLOR, lw=2)
-        self.post_legend = self.animated(
-            post.legend(
-                [
-                    Line2D([], [], color=plotting.P_COLOR, lw=0.8),
-                    self.q_handle,
-                    Line2D([], [], color=plotting.GREY, lw=1),
-                ],
-                ["posterior (grid)", f"q, {FAMILIES['full']}", "path of q's mean"],
-                loc="lower left",
-                fontsize=8,
-                handlelength=1.4,
-            )
+        # Only the chosen family's q is drawn, so the legend names that one (``draw`` changes
+        # it, and has the static part redrawn, when the family changes).
+        self.legend_family = "full"
+        self.post_legend = post.legend(
+            [
+                Line2D([], [], color=plotting.P_COLOR, lw=0.8),
+                Line2D([], [], color=FAMILY_COLORS["full"], lw=2),
+                Line2D([], [], color=plotting.GREY, lw=1),
+            ],
+            ["posterior (grid)", f"q, {FAMILIES['full']}", "path of q's mean"],
+            loc="lower left",
+            fontsize=8,
+            handlelength=1.4,
         )
 
         log_z = grid.log_evidence
@@ -168,8 +167,11 @@ class VIStepsExplorer(Explorer):
             line.set_color(color)
         self.q_mean.set_data([mean[0]], [mean[1]])
         self.q_mean.set_color(color)
-        self.post_legend.legend_handles[1].set_color(color)
-        self.post_legend.get_texts()[1].set_text(f"q, {FAMILIES[family]}")
+        if family != self.legend_family:
+            self.legend_family = family
+            self.post_legend.legend_handles[1].set_color(color)
+            self.post_legend.get_texts()[1].set_text(f"q, {FAMILIES[family]}")
+            self.redraw_background()
         self.path.set_data(result["path"][:, 0], result["path"][:, 1])
         sd = np.sqrt(np.diag(cov))
         rho = cov[0, 1] / (sd[0] * sd[1])

@@ -125,27 +125,27 @@ class AlphaFitExplorer(Explorer):
         dens.set_xlabel("x")
         dens.set_ylabel("density")
         dens.set_title("p = ½N(−3, 1) + ½N(3, 1) and the Gaussian minimising D_α(p‖q)", fontsize=9)
-        # Redrawn with the fits: its two optima take their branch's colour.
-        self.dens_legend = self.animated(
-            dens.legend(
-                [
-                    Line2D([], [], color=plotting.P_COLOR),
-                    Line2D([], [], color=plotting.GREY, lw=1.3, ls=":"),
-                    Line2D([], [], color=plotting.GREY, lw=1.3, ls="-."),
-                    Line2D([], [], color=ALPHA_COLOR, lw=2.4),
-                    Line2D([], [], color=CENTRAL_COLOR, lw=1.2, ls="--"),
-                ],
-                [
-                    "target p",
-                    "reverse-KL fit (α → 0)",
-                    "forward-KL fit (α → 1)",
-                    "best q for this α",
-                    "other local optimum",
-                ],
-                loc="upper left",
-                fontsize=7.5,
-                handlelength=1.8,
-            )
+        # Its two optima take their branch's colour: ``draw`` changes them, and has the static
+        # part redrawn, when the best fit changes branch or the other optimum appears or goes.
+        self.legend_state = (True, True)
+        self.dens_legend = dens.legend(
+            [
+                Line2D([], [], color=plotting.P_COLOR),
+                Line2D([], [], color=plotting.GREY, lw=1.3, ls=":"),
+                Line2D([], [], color=plotting.GREY, lw=1.3, ls="-."),
+                Line2D([], [], color=ALPHA_COLOR, lw=2.4),
+                Line2D([], [], color=CENTRAL_COLOR, lw=1.2, ls="--"),
+            ],
+            [
+                "target p",
+                "reverse-KL fit (α → 0)",
+                "forward-KL fit (α → 1)",
+                "best q for this α",
+                "other local optimum",
+            ],
+            loc="upper left",
+            fontsize=7.5,
+            handlelength=1.8,
         )
 
         branches = _alpha_branches()
@@ -200,13 +200,17 @@ class AlphaFitExplorer(Explorer):
         other = result["other_density"]
         self.other_line.set_ydata(np.full_like(self._X, np.nan) if other is None else other)
         self.other_line.set_color(other_color)
-        best_handle, other_handle = self.dens_legend.legend_handles[3:]
-        best_handle.set_color(best_color)
-        other_handle.set_color(other_color)
-        other_handle.set_visible(other is not None)
-        self.dens_legend.get_texts()[4].set_text(
-            "other local optimum" if other is not None else "no other local optimum"
-        )
+        state = (result["mode_seeking"], other is not None)
+        if state != self.legend_state:
+            self.legend_state = state
+            best_handle, other_handle = self.dens_legend.legend_handles[3:]
+            best_handle.set_color(best_color)
+            other_handle.set_color(other_color)
+            other_handle.set_visible(other is not None)
+            self.dens_legend.get_texts()[4].set_text(
+                "other local optimum" if other is not None else "no other local optimum"
+            )
+            self.redraw_background()
         self.q_text.set_text(
             f"α = {number(result['alpha'], None)}\nq = {_gaussian(q)}\n"
             f"D_α = {number(result['divergence'])}"  # a pure number: no unit
