@@ -78,7 +78,7 @@ def test_cached_text_draws_exactly_what_matplotlib_draws(name):
     rng = np.random.default_rng(3)
     cached, plain = EXPLORERS[name](), EXPLORERS[name]()
     plain._canvas = FigureCanvasAgg(plain.figure)
-    plain._background = None
+    plain._backgrounds.clear()
     assert isinstance(cached._canvas.get_renderer(), text_cache.CachedTextRenderer)
     for k in range(6):
         values = random_values(cached.params, rng)

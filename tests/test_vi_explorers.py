@@ -152,3 +152,14 @@ def test_alpha_fit_prints_no_warning_where_the_mode_branch_ends(alpha_fit, recwa
     for alpha in (0.46, 0.468, 0.47):
         alpha_fit.update(alpha=alpha)
     assert not recwarn.list, [str(w.message) for w in recwarn.list]
+
+
+def test_a_kept_background_is_that_of_the_state_shown():
+    """Back and forth between the VI families: each family's static part (its legend entry) is
+    drawn once and kept, and the frame always equals a redraw from scratch."""
+    explorer = explorers.VIStepsExplorer()
+    for family, step in [("mean_field", 30), ("full", 31), ("mean_field", 32), ("full", 33)]:
+        explorer.update(family=family, step=step)
+        fresh = explorers.VIStepsExplorer(family=family, step=step)
+        np.testing.assert_array_equal(explorer.render(), fresh.render())
+    assert {state for _, state in explorer._backgrounds} == {"full", "mean_field"}

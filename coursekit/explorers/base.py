@@ -65,11 +65,15 @@ class Explorer:
     #: Figure size (inches) of the book's frames for phones; by default the panels of
     #: ``figsize`` stacked in one column, static_view.NARROW_WIDTH wide (see ``narrow_layout``).
     narrow_figsize: ClassVar[tuple[float, float] | None] = None
+    #: What the static (not animated) part of the figure shows besides the fixed axes: ``draw``
+    #: sets it when it changes such an artist (e.g. a legend entry that follows a choice).
+    #: The static part is drawn once per state and resolution and kept.
+    background_state: Any = None
 
     def __init__(self, **values: Any) -> None:
         self.values = self._checked({k: spec["value"] for k, spec in self.params.items()}, values)
         self._dynamic: list = []
-        self._background = None
+        self._backgrounds: dict = {}  # (dpi, background_state) → the static part's pixels
         with plotting.style():
             self.figure, _ = plotting.new_figure(figsize=self.figsize)
             self.figure.clear()
@@ -136,27 +140,21 @@ class Explorer:
 
     def _render_rgba(self, dpi: int = LIVE_DPI, full: bool = False) -> np.ndarray:
         """``render``'s pixels with the (opaque) alpha channel: Agg's buffer, not a copy."""
-        if full or self._background is None or self._background[0] != dpi:
+        if full or dpi != self.figure.dpi:
+            self._backgrounds.clear()
+        key = (dpi, self.background_state)
+        if key in self._backgrounds:
+            self._canvas.restore_region(self._backgrounds[key])
+        else:
             with plotting.style():  # ticks and their labels are made at draw time
                 self.figure.set_dpi(dpi)
                 self._canvas.draw()  # everything but the animated artists
-            self._background = (dpi, self._canvas.copy_from_bbox(self.figure.bbox))
-        else:
-            self._canvas.restore_region(self._background[1])
+            self._backgrounds[key] = self._canvas.copy_from_bbox(self.figure.bbox)
         # The animated artists carry every property they were built with: drawing them reads
         # no style setting (and entering the style costs about 1 ms a frame).
         for artist in self._dynamic:
             self.figure.draw_artist(artist)
         return np.asarray(self._canvas.buffer_rgba())
-
-    def redraw_background(self) -> None:
-        """Have the next render draw the static part of the figure again.
-
-        Called in ``draw`` after it changed an artist that is not animated, such as a legend
-        entry that follows a choice: a full redraw only when that changes is cheaper than
-        redrawing the legend on every frame.
-        """
-        self._background = None
 
     def png(self, dpi: int = LIVE_DPI, colors: int | None = None, level: int = 6) -> bytes:
         """The figure as it is now, as PNG bytes.

@@ -103,9 +103,9 @@ class VIStepsExplorer(Explorer):
         post.set_xlabel("intercept w₀")
         post.set_ylabel("slope w₁")
         post.set_title("posterior p(w | D) (blue) and q (ellipses: 1 and 2 sd)", fontsize=9.5)
-        # Only the chosen family's q is drawn, so the legend names that one (``draw`` changes
-        # it, and has the static part redrawn, when the family changes).
-        self.legend_family = "full"
+        # Only the chosen family's q is drawn, so the legend names that one (set in ``draw``;
+        # the static part of the figure is kept for each family, ``background_state``).
+        self.background_state = "full"
         self.post_legend = post.legend(
             [
                 Line2D([], [], color=plotting.P_COLOR, lw=0.8),
@@ -167,11 +167,10 @@ class VIStepsExplorer(Explorer):
             line.set_color(color)
         self.q_mean.set_data([mean[0]], [mean[1]])
         self.q_mean.set_color(color)
-        if family != self.legend_family:
-            self.legend_family = family
+        if family != self.background_state:
+            self.background_state = family
             self.post_legend.legend_handles[1].set_color(color)
             self.post_legend.get_texts()[1].set_text(f"q, {FAMILIES[family]}")
-            self.redraw_background()
         self.path.set_data(result["path"][:, 0], result["path"][:, 1])
         sd = np.sqrt(np.diag(cov))
         rho = cov[0, 1] / (sd[0] * sd[1])

@@ -125,9 +125,10 @@ class AlphaFitExplorer(Explorer):
         dens.set_xlabel("x")
         dens.set_ylabel("density")
         dens.set_title("p = ½N(−3, 1) + ½N(3, 1) and the Gaussian minimising D_α(p‖q)", fontsize=9)
-        # Its two optima take their branch's colour: ``draw`` changes them, and has the static
-        # part redrawn, when the best fit changes branch or the other optimum appears or goes.
-        self.legend_state = (True, True)
+        # Its two optima take their branch's colour, set in ``draw`` when the best fit changes
+        # branch or the other optimum appears or goes (``background_state``: is the best fit
+        # on a mode, is there another optimum).
+        self.background_state = (True, True)
         self.dens_legend = dens.legend(
             [
                 Line2D([], [], color=plotting.P_COLOR),
@@ -201,8 +202,8 @@ class AlphaFitExplorer(Explorer):
         self.other_line.set_ydata(np.full_like(self._X, np.nan) if other is None else other)
         self.other_line.set_color(other_color)
         state = (result["mode_seeking"], other is not None)
-        if state != self.legend_state:
-            self.legend_state = state
+        if state != self.background_state:
+            self.background_state = state
             best_handle, other_handle = self.dens_legend.legend_handles[3:]
             best_handle.set_color(best_color)
             other_handle.set_color(other_color)
@@ -210,7 +211,6 @@ class AlphaFitExplorer(Explorer):
             self.dens_legend.get_texts()[4].set_text(
                 "other local optimum" if other is not None else "no other local optimum"
             )
-            self.redraw_background()
         self.q_text.set_text(
             f"α = {number(result['alpha'], None)}\nq = {_gaussian(q)}\n"
             f"D_α = {number(result['divergence'])}"  # a pure number: no unit
