@@ -202,7 +202,7 @@ def test_no_text_collides_at_the_corners_of_the_parameter_range(name):
 
 
 #: Explorers whose frames for phones still collide (strict: remove one once it passes).
-NARROW_PENDING = {"forward_reverse", "mean_field"}
+NARROW_PENDING: set[str] = set()
 
 
 @pytest.mark.parametrize(

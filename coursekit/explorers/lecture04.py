@@ -119,6 +119,7 @@ class ForwardReverseExplorer(Explorer):
         "w": [0.5, 0.8],
     }  # 9 × 2 × 3 starts = 54 frames, about 1.2 MB
     figsize = (8.4, 3.3)
+    narrow_figsize = (4.5, 7.4)  # a taller density panel on phones, for the readout above p
 
     @staticmethod
     def compute(d: float, w: float, init: str) -> dict:
@@ -215,7 +216,10 @@ class ForwardReverseExplorer(Explorer):
         prof.set_title("KL along μ: valleys are optima", fontsize=10, pad=_title_pad(prof))
 
     def narrow_layout(self, figure) -> None:
-        # The phone's larger legend text needs a higher title.
+        # On a phone the readout, in larger type, breaks into six lines: a higher density axis
+        # keeps the curves (peaks at most 0.4) below them. The larger legend text needs a
+        # higher title.
+        figure.axes[0].set_ylim(-0.025, 1.0)
         profile = figure.axes[1]
         profile.set_title(
             profile.get_title(), fontsize=profile.title.get_fontsize(), pad=_title_pad(profile)
@@ -360,7 +364,7 @@ class MeanFieldExplorer(Explorer):
         var.plot(
             _RHO_CURVE, np.ones_like(_RHO_CURVE), color=plotting.FORWARD_COLOR, lw=1.6, ls="--"
         )
-        var.text(
+        self.reverse_label = var.text(
             0.03,
             0.72,
             "reverse: 1/Λᵢᵢ = 1 − ρ²",
@@ -395,6 +399,19 @@ class MeanFieldExplorer(Explorer):
         var.set_xlabel("correlation ρ")
         var.set_ylabel("variance of each factor")
         var.set_title("factor variances and KLs", fontsize=9.5)
+
+    def narrow_layout(self, figure) -> None:
+        # On a phone the texts, in larger type, would cover the data: the legend moves beside
+        # the square plane, and a higher variance axis holds the readout above the curves
+        # (the ρ marker line stops below it), with the reverse label below the curve it names.
+        plane, var = figure.axes
+        plane.get_legend().set_loc("center left")
+        plane.get_legend().set_bbox_to_anchor((1.02, 0.5), transform=plane.transAxes)
+        var.set_ylim(0, 1.9)
+        self.rho_line.set_ydata([0, 0.62])
+        self.reverse_label.set_y(0.42)
+        self.kl_text.set_position((0.03, 0.96))
+        self.kl_text.set_va("top")
 
     def draw(self, result: dict) -> None:
         contours = result["contours"]
