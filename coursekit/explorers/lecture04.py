@@ -402,13 +402,14 @@ class MeanFieldExplorer(Explorer):
 
     def narrow_layout(self, figure) -> None:
         # On a phone the texts, in larger type, would cover the data: the legend moves beside
-        # the square plane, and a higher variance axis holds the readout above the curves
-        # (the ρ marker line stops below it), with the reverse label below the curve it names.
+        # the square plane, and a higher variance axis holds the readout above the curves,
+        # with the reverse label below the curve it names. The two dots mark ρ: the marker
+        # line, which would cross the labels, is left out.
         plane, var = figure.axes
         plane.get_legend().set_loc("center left")
         plane.get_legend().set_bbox_to_anchor((1.02, 0.5), transform=plane.transAxes)
         var.set_ylim(0, 1.9)
-        self.rho_line.set_ydata([0, 0.62])
+        self.rho_line.set_visible(False)
         self.reverse_label.set_y(0.42)
         self.kl_text.set_position((0.03, 0.96))
         self.kl_text.set_va("top")

@@ -189,7 +189,10 @@ class AlphaFitExplorer(Explorer):
     def narrow_layout(self, figure) -> None:
         # On a phone the legend and the readout, in larger type, take more of the panel's
         # height: a higher density axis keeps them above the curves (peaks at most 0.39).
+        # The dot marks α on the right: the marker line, which would cross the larger legend
+        # and label there, is left out.
         figure.axes[0].set_ylim(0, 0.62)
+        self.alpha_line.set_visible(False)
 
     def draw(self, result: dict) -> None:
         q = result["q"]
