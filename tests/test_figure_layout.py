@@ -177,19 +177,9 @@ def collisions(figure) -> list[str]:
 
 
 EXPLORERS = explorers.available()
-#: Explorers whose layout is still being mended (strict: remove one once it passes).
-PENDING: set[str] = set()
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="layout being mended"))
-        if n in PENDING
-        else n
-        for n in EXPLORERS
-    ],
-)
+@pytest.mark.parametrize("name", EXPLORERS)
 def test_no_text_collides_at_the_corners_of_the_parameter_range(name):
     explorer = EXPLORERS[name]()
     problems = []
@@ -201,19 +191,7 @@ def test_no_text_collides_at_the_corners_of_the_parameter_range(name):
     assert not problems, f"{name}:\n" + "\n".join(problems[:30])
 
 
-#: Explorers whose frames for phones still collide (strict: remove one once it passes).
-NARROW_PENDING: set[str] = set()
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="narrow layout pending"))
-        if n in NARROW_PENDING
-        else n
-        for n in EXPLORERS
-    ],
-)
+@pytest.mark.parametrize("name", EXPLORERS)
 def test_no_text_collides_in_the_phone_frames_at_the_book_resolution(name):
     """The book's frames for phones (narrow_view.NarrowFrames) at BOOK_DPI, the resolution the
     book renders them at."""
